@@ -1,0 +1,425 @@
+/*
+ * core.c - one inbound message in, one reply out (DESIGN.md section 1).
+ *
+ * For each message: de-duplicate a gateway retry, normalise the sender,
+ * take its pseudonym, load its session, run the engine on the tree version
+ * the session is pinned to, write the session and the counters back, and
+ * answer through the adapter's callback.  The phone number lives on this
+ * function's stack and is wiped before it returns.
+ *
+ * Writes are grouped: the first write in a loop iteration opens a
+ * transaction and a zero-delay event commits it, so a burst of messages
+ * costs one commit.  Old tree versions stay loaded while sessions use them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "helpline/core.h"
+#include "helpline/dedup.h"
+#include "helpline/engine.h"
+#include "helpline/log.h"
+#include "helpline/phone.h"
+#include "helpline/pseudonym.h"
+#include "helpline/store.h"
+
+#define CORE_DEDUP_CAPACITY 4096
+
+/* A loaded tree version; the list's head is the live tree. */
+struct core_tree {
+	struct hl_menu *tree;
+	struct core_tree *next;
+};
+
+struct hl_core {
+	struct event_base *base;
+	struct hl_store *store;
+	struct core_tree *trees;
+	struct hl_pseudonymizer *pseudonyms;
+	struct hl_dedup *dedup;
+	struct hl_core_opts opts;
+	char region[8];
+	struct event *flush_ev;
+	struct event *expire_ev;
+	bool flush_scheduled;
+	unsigned long messages;
+};
+
+static void core_flush_cb(evutil_socket_t, short, void *);
+static void core_expire_cb(evutil_socket_t, short, void *);
+
+/* Creates the core. */
+struct hl_core *
+hl_core_new(struct event_base *base, struct hl_store *store,
+    struct hl_menu *tree, const struct hl_core_opts *opts)
+{
+	struct hl_core *core = calloc(1, sizeof *core);
+	struct timeval every = { .tv_sec = opts->expire_interval };
+
+	if (core == NULL)
+		return NULL;
+	core->base = base;
+	core->store = store;
+	core->opts = *opts;
+	snprintf(core->region, sizeof core->region, "%s", opts->region);
+	core->opts.region = core->region;
+	core->trees = calloc(1, sizeof *core->trees);
+	core->pseudonyms = hl_pseudonymizer_new(opts->key_period, NULL, NULL);
+	core->dedup = hl_dedup_new(CORE_DEDUP_CAPACITY, opts->dedup_window);
+	core->flush_ev = event_new(base, -1, 0, core_flush_cb, core);
+	core->expire_ev = event_new(base, -1, EV_PERSIST, core_expire_cb,
+	    core);
+	if (core->trees == NULL || core->pseudonyms == NULL ||
+	    core->dedup == NULL || core->flush_ev == NULL ||
+	    core->expire_ev == NULL || event_add(core->expire_ev, &every)) {
+		hl_core_free(core);
+		return NULL;
+	}
+	core->trees->tree = tree;
+	return core;
+}
+
+/* Frees the core after flushing. */
+void
+hl_core_free(struct hl_core *core)
+{
+	if (core == NULL)
+		return;
+	if (core->store != NULL)
+		hl_core_flush(core);
+	if (core->flush_ev != NULL)
+		event_free(core->flush_ev);
+	if (core->expire_ev != NULL)
+		event_free(core->expire_ev);
+	while (core->trees != NULL) {
+		struct core_tree *next = core->trees->next;
+
+		hl_menu_free(core->trees->tree);
+		free(core->trees);
+		core->trees = next;
+	}
+	hl_pseudonymizer_free(core->pseudonyms);
+	hl_dedup_free(core->dedup);
+	free(core);
+}
+
+/* Returns how many messages the core has taken. */
+unsigned long
+hl_core_messages(const struct hl_core *core)
+{
+	return core->messages;
+}
+
+/* Returns the live tree. */
+const struct hl_menu *
+hl_core_tree(const struct hl_core *core)
+{
+	return core->trees->tree;
+}
+
+/* Finds a loaded tree by version; NULL if it is gone. */
+static const struct hl_menu *
+core_tree_find(const struct hl_core *core, const char *version)
+{
+	for (const struct core_tree *t = core->trees; t != NULL; t = t->next) {
+		if (strcmp(t->tree->version, version) == 0)
+			return t->tree;
+	}
+	return NULL;
+}
+
+/* Makes a new tree live. */
+int
+hl_core_publish(struct hl_core *core, struct hl_menu *tree)
+{
+	struct core_tree *t;
+
+	if (core_tree_find(core, tree->version) != NULL) {
+		hl_log_warn("menu version %s is already loaded; not published",
+		    tree->version);
+		return -1;
+	}
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return -1;
+	t->tree = tree;
+	t->next = core->trees;
+	core->trees = t;
+	hl_log_info("menu %s version %s is live", tree->helpline,
+	    tree->version);
+	return 0;
+}
+
+/* Commits pending writes. */
+int
+hl_core_flush(struct hl_core *core)
+{
+	core->flush_scheduled = false;
+	if (!hl_store_in_batch(core->store))
+		return 0;
+	if (hl_store_commit(core->store) == -1) {
+		hl_log_err("store: commit failed; recent session updates lost");
+		return -1;
+	}
+	return 0;
+}
+
+/* Commits what the last loop iteration wrote. */
+static void
+core_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	hl_core_flush(arg);
+}
+
+/* Opens a write batch that the next loop iteration commits. */
+static void
+core_batch(struct hl_core *core)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (!hl_store_in_batch(core->store) && hl_store_begin(core->store))
+		hl_log_warn("store: cannot open a transaction");
+	if (!core->flush_scheduled) {
+		event_add(core->flush_ev, &now);
+		core->flush_scheduled = true;
+	}
+}
+
+/* Frees old tree versions no session uses any more. */
+static void
+core_collect_trees(struct hl_core *core)
+{
+	struct core_tree **pp = &core->trees->next;
+
+	while (*pp != NULL) {
+		struct core_tree *t = *pp;
+		unsigned n;
+
+		if (hl_store_sessions_on_version(core->store, t->tree->version,
+		    &n) == 0 && n == 0) {
+			hl_log_info("menu version %s retired",
+			    t->tree->version);
+			*pp = t->next;
+			hl_menu_free(t->tree);
+			free(t);
+			continue;
+		}
+		pp = &t->next;
+	}
+}
+
+/* Runs an expiry sweep. */
+int
+hl_core_expire(struct hl_core *core)
+{
+	unsigned purged = 0;
+
+	hl_core_flush(core);
+	if (hl_store_expire(core->store, time(NULL), &purged) == -1) {
+		hl_log_err("store: expiry sweep failed");
+		return -1;
+	}
+	if (purged > 0)
+		hl_log_info("expired %u sessions", purged);
+	core_collect_trees(core);
+	return 0;
+}
+
+/* Runs the periodic expiry sweep. */
+static void
+core_expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	hl_core_expire(arg);
+}
+
+/* Returns the budget of a channel. */
+static const struct hl_budget *
+core_budget(const struct hl_core *core, enum hl_channel channel)
+{
+	return channel == HL_CHANNEL_USSD ? &core->opts.ussd : &core->opts.sms;
+}
+
+/* Returns true if this message is a retry of one already answered. */
+static bool
+core_is_duplicate(struct hl_core *core, const struct hl_inbound *in)
+{
+	struct hl_pseudonym mac;
+
+	if (in->gateway_id == NULL || in->gateway_id[0] == '\0')
+		return false;
+	if (hl_pseudonym_of_bytes(core->pseudonyms, in->gateway_id,
+	    strlen(in->gateway_id), &mac) == -1)
+		return false;
+	return hl_dedup_seen(core->dedup, &mac, time(NULL));
+}
+
+/*
+ * Loads the session of a sender into *s.  A session begun under the
+ * previous period's key is moved to the current pseudonym.  Returns true if
+ * there is a session for this channel.
+ */
+static bool
+core_session_load(struct hl_core *core, const struct hl_phone *phone,
+    const struct hl_inbound *in, int64_t now, struct hl_session *s)
+{
+	struct hl_pseudonym current, previous;
+	int rc;
+
+	if (hl_pseudonym_current(core->pseudonyms, phone, &current) == -1)
+		return false;
+	rc = hl_store_session_get(core->store, &current, now, s);
+	if (rc == 1 && hl_pseudonym_previous(core->pseudonyms, phone,
+	    &previous) == 0) {
+		rc = hl_store_session_get(core->store, &previous, now, s);
+		if (rc == 0) {
+			core_batch(core);
+			hl_store_session_delete(core->store, &previous);
+			s->who = current;
+		}
+	}
+	if (rc == -1)
+		hl_log_warn("store: session read failed; starting afresh");
+	if (rc != 0) {
+		memset(s, 0, sizeof *s);
+		s->who = current;
+		return false;
+	}
+	return strcmp(s->channel, hl_channel_name(in->channel)) == 0;
+}
+
+/* Adds one count for a node, unless there is no node. */
+static void
+core_count(struct hl_core *core, const char *day,
+    const struct hl_menu_node *node, enum hl_channel channel,
+    const char *lang, enum hl_counter_kind kind)
+{
+	if (node == NULL)
+		return;
+	if (hl_store_counter_add(core->store, day, node->id,
+	    hl_channel_name(channel), lang, kind, 1) == -1)
+		hl_log_warn("store: counter %s not added",
+		    hl_counter_kind_name(kind));
+}
+
+/* Writes the session and counters a step produced. */
+static void
+core_record(struct hl_core *core, const struct hl_inbound *in,
+    const struct hl_menu *tree, struct hl_session *s, bool persist,
+    const struct hl_engine_result *r, int64_t now)
+{
+	char day[11];
+
+	core_batch(core);
+	hl_store_day(now, day);
+	if (r->started)
+		core_count(core, day, r->counted_node, in->channel,
+		    r->state.lang, HL_COUNT_START);
+	core_count(core, day, r->counted_node, in->channel, r->state.lang,
+	    r->counted);
+	if (!persist)
+		return;
+	if (r->end) {
+		if (hl_store_session_delete(core->store, &s->who) == -1)
+			hl_log_err("store: session delete failed");
+		return;
+	}
+	snprintf(s->node, sizeof s->node, "%s", r->state.node);
+	snprintf(s->lang, sizeof s->lang, "%s", r->state.lang);
+	snprintf(s->tree_version, sizeof s->tree_version, "%s",
+	    tree->version);
+	snprintf(s->channel, sizeof s->channel, "%s",
+	    hl_channel_name(in->channel));
+	s->page = r->state.page;
+	s->expires_at = now + (in->channel == HL_CHANNEL_USSD ?
+	    core->opts.ussd_idle : core->opts.sms_idle);
+	if (hl_store_session_put(core->store, s) == -1)
+		hl_log_err("store: session write failed");
+}
+
+/* Answers through the adapter's callback. */
+static void
+core_answer(const struct hl_engine_result *r, hl_reply_cb cb, void *ctx)
+{
+	struct hl_reply reply = {
+		.status = HL_REPLY_OK,
+		.text = r->reply,
+		.len = strlen(r->reply),
+		.end = r->end,
+		.coding = HL_SMS_GSM7,
+	};
+	struct hl_sms_count count;
+
+	if (hl_sms_count(reply.text, reply.len, &count) == 0)
+		reply.coding = count.coding;
+	cb(&reply, ctx);
+}
+
+/* Answers with a status and no text. */
+static void
+core_answer_status(enum hl_reply_status status, hl_reply_cb cb, void *ctx)
+{
+	struct hl_reply reply = { .status = status, .text = "" };
+
+	cb(&reply, ctx);
+}
+
+/* Takes one message. */
+int
+hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
+    hl_reply_cb cb, void *ctx)
+{
+	struct hl_phone phone;
+	struct hl_session session;
+	struct hl_engine_state state;
+	struct hl_engine_result result;
+	const struct hl_menu *tree = core->trees->tree;
+	bool persist, resumed = false;
+	int64_t now = time(NULL);
+
+	core->messages++;
+	if (core_is_duplicate(core, in)) {
+		core_answer_status(HL_REPLY_DUPLICATE, cb, ctx);
+		return 0;
+	}
+
+	/* An unparseable sender is answered but never stored. */
+	persist = in->sender != NULL &&
+	    hl_phone_normalise(in->sender, core->region, &phone) == 0;
+	if (persist) {
+		resumed = core_session_load(core, &phone, in, now, &session);
+		hl_phone_wipe(&phone);
+	}
+	if (resumed) {
+		const struct hl_menu *pinned;
+
+		pinned = core_tree_find(core, session.tree_version);
+		if (pinned != NULL)
+			tree = pinned;
+		else
+			resumed = false;
+	}
+	if (resumed) {
+		snprintf(state.node, sizeof state.node, "%s", session.node);
+		snprintf(state.lang, sizeof state.lang, "%s", session.lang);
+		state.page = session.page;
+	}
+
+	if (hl_engine_step(tree, core_budget(core, in->channel),
+	    resumed ? &state : NULL, in->lang_hint, in->text.bytes,
+	    in->text.len, &result) == -1) {
+		hl_log_err("engine: out of memory");
+		core_answer_status(HL_REPLY_FAILED, cb, ctx);
+		return 0;
+	}
+	core_record(core, in, tree, &session, persist, &result, now);
+	core_answer(&result, cb, ctx);
+	hl_engine_result_clear(&result);
+	explicit_bzero(&session, sizeof session);
+	return 0;
+}

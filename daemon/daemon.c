@@ -1,0 +1,533 @@
+/*
+ * daemon.c - helplined's life from start-up to a clean stop.
+ *
+ * Start-up refuses to begin on any error (a broken menu, a config typo, a
+ * store it cannot secure), naming the file at fault.  SIGHUP reloads the
+ * menu file atomically: the new tree is parsed and checked completely
+ * before one pointer changes, and a broken tree leaves the old one serving.
+ * SIGTERM/SIGINT stop the adapters taking new messages, answer what is in
+ * flight (bounded by a grace period), flush the store and exit 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "helpline/adapter.h"
+#include "helpline/config.h"
+#include "helpline/core.h"
+#include "helpline/daemon.h"
+#include "helpline/http.h"
+#include "helpline/log.h"
+#include "helpline/menu.h"
+#include "helpline/store.h"
+#include "menu_default.h"
+
+#define DAEMON_MAX_ADAPTERS 8
+#define DAEMON_ERR_LEN 512
+#define DAEMON_GRACE_TICK_MS 50
+
+struct daemon {
+	struct event_base *base;
+	struct hl_config *config;
+	struct hl_store *store;
+	struct hl_core *core;
+	struct hl_http *http;
+	struct hl_adapter *adapters[DAEMON_MAX_ADAPTERS];
+	size_t n_adapters;
+	struct event *signals[3];
+	struct event *grace_ev;
+	const char *menu_file;		/* NULL: the built-in menu */
+	const char *state_dir;
+	const char *log_target;
+	const char *log_level;
+	const char *region;
+	struct hl_menu_check_opts check;
+	struct hl_core_opts core_opts;
+	struct hl_http_opts http_opts;
+	bool console;
+	bool stopping;
+	unsigned grace_ms;
+	unsigned waited_ms;
+	unsigned long last_messages;
+	unsigned quiet_ticks;
+	char today[11];
+};
+
+/* Logs every finding of a menu load. */
+static void
+daemon_log_diags(const struct hl_diags *diags)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < diags->n; i++) {
+		hl_diag_format(&diags->items[i], line, sizeof line);
+		hl_log(diags->items[i].severity == HL_DIAG_ERROR ?
+		    HL_LOG_ERR : HL_LOG_WARN, "%s", line);
+	}
+}
+
+/* Loads and checks the configured menu (or the built-in one). */
+static struct hl_menu *
+daemon_load_menu(struct daemon *d)
+{
+	struct hl_diags diags = { 0 };
+	struct hl_menu *tree;
+	time_t now = time(NULL);
+
+	hl_store_day(now, d->today);
+	d->check.today = d->today;
+	if (d->menu_file != NULL) {
+		tree = hl_menu_load_file(d->menu_file, &d->check, &diags);
+	} else {
+		tree = hl_menu_load_buffer(HL_MENU_DEFAULT_NAME,
+		    hl_menu_default_yaml, hl_menu_default_yaml_len, &d->check,
+		    &diags);
+	}
+	daemon_log_diags(&diags);
+	if (tree == NULL) {
+		hl_log_err("menu %s: %zu errors; not loaded",
+		    d->menu_file ? d->menu_file : HL_MENU_DEFAULT_NAME,
+		    diags.n_errors);
+	}
+	hl_diags_clear(&diags);
+	return tree;
+}
+
+/* Reads the daemon's own settings.  Returns 0 or -1 with err set. */
+static int
+daemon_read_config(struct daemon *d, char *err, size_t len)
+{
+	struct hl_config *c = d->config;
+	unsigned segments, ussd_chars, max_body;
+
+	if (hl_config_str(c, "daemon", "state_dir", NULL, &d->state_dir,
+	    err, len) || hl_config_str(c, "daemon", "menu", NULL,
+	    &d->menu_file, err, len) || hl_config_str(c, "daemon", "log",
+	    "stderr", &d->log_target, err, len) || hl_config_str(c, "daemon",
+	    "log_level", "info", &d->log_level, err, len) ||
+	    hl_config_str(c, "daemon", "region", "NL", &d->region, err, len) ||
+	    hl_config_uint(c, "daemon", "shutdown_grace_ms", 3000, 0, 60000,
+	    &d->grace_ms, err, len) ||
+	    hl_config_uint(c, "sessions", "sms_idle", 1800, 10, 86400,
+	    &d->core_opts.sms_idle, err, len) ||
+	    hl_config_uint(c, "sessions", "ussd_idle", 180, 10, 3600,
+	    &d->core_opts.ussd_idle, err, len) ||
+	    hl_config_uint(c, "sessions", "key_period", 86400, 60, 604800,
+	    &d->core_opts.key_period, err, len) ||
+	    hl_config_uint(c, "sessions", "expire_interval", 30, 1, 3600,
+	    &d->core_opts.expire_interval, err, len) ||
+	    hl_config_uint(c, "sessions", "dedup_window", 300, 1, 86400,
+	    &d->core_opts.dedup_window, err, len) ||
+	    hl_config_uint(c, "screens", "sms_segments", 1, 1, 10, &segments,
+	    err, len) || hl_config_uint(c, "screens", "ussd_chars", 160, 20,
+	    HL_USSD_MAX_CHARS, &ussd_chars, err, len) ||
+	    hl_config_str(c, "http", "address", "127.0.0.1",
+	    &d->http_opts.address, err, len) ||
+	    hl_config_uint(c, "http", "port", 8088, 0, 65535,
+	    &d->http_opts.port, err, len) ||
+	    hl_config_uint(c, "http", "max_body", 16384, 256, 1048576,
+	    &max_body, err, len) ||
+	    hl_config_uint(c, "http", "timeout", 30, 1, 3600,
+	    &d->http_opts.timeout, err, len))
+		return -1;
+	if (strcmp(d->log_target, "stderr") != 0 &&
+	    strcmp(d->log_target, "syslog") != 0) {
+		snprintf(err, len, "[daemon] log: expected stderr or syslog");
+		return -1;
+	}
+	d->http_opts.max_body = max_body;
+	d->core_opts.region = d->region;
+	d->core_opts.sms = (struct hl_budget){ HL_CHANNEL_SMS, segments,
+	    ussd_chars };
+	d->core_opts.ussd = (struct hl_budget){ HL_CHANNEL_USSD, segments,
+	    ussd_chars };
+	d->check.sms = d->core_opts.sms;
+	d->check.ussd = d->core_opts.ussd;
+	d->check.region = d->region;
+	return 0;
+}
+
+/* Returns the state directory: configured, or the XDG state home. */
+static int
+daemon_state_path(struct daemon *d, char *path, size_t len)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (d->state_dir != NULL)
+		snprintf(path, len, "%s", d->state_dir);
+	else if (getenv("STATE_DIRECTORY") != NULL)	/* systemd */
+		snprintf(path, len, "%s", getenv("STATE_DIRECTORY"));
+	else if (xdg != NULL && xdg[0] == '/')
+		snprintf(path, len, "%s/helplined", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(path, len, "%s/.local/state/helplined", home);
+	else
+		return -1;
+	return 0;
+}
+
+/* Creates a directory and its parents, private to us. */
+static int
+daemon_mkdirs(const char *path)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Opens the store in the state directory. */
+static int
+daemon_open_store(struct daemon *d, char *err, size_t len)
+{
+	char dir[4096], path[4200];
+
+	if (daemon_state_path(d, dir, sizeof dir) == -1) {
+		snprintf(err, len, "no state directory: set [daemon] "
+		    "state_dir or HOME");
+		return -1;
+	}
+	if (daemon_mkdirs(dir) == -1) {
+		snprintf(err, len, "%.300s: cannot create: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/helplined.db", dir);
+	d->store = hl_store_open(path, err, len);
+	if (d->store == NULL)
+		return -1;
+	hl_log_info("store %s open", path);
+	return 0;
+}
+
+/* Makes sure no core dump can carry keys or numbers (DESIGN 5.3). */
+static void
+daemon_no_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) == -1)
+		hl_log_warn("cannot turn core dumps off: %s",
+		    strerror(errno));
+#ifndef __SANITIZE_ADDRESS__
+	/* Not under ASan: LeakSanitizer needs to ptrace its own process. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		hl_log_warn("cannot mark the process undumpable: %s",
+		    strerror(errno));
+#endif
+}
+
+static void daemon_stop(void *arg);
+
+/* Creates and starts one adapter if its section enables it. */
+static int
+daemon_add_adapter(struct daemon *d, const char *name, bool def, char *err,
+    size_t len)
+{
+	struct hl_adapter_env env = {
+		.base = d->base,
+		.core = d->core,
+		.http = d->http,
+		.config = d->config,
+		.request_stop = daemon_stop,
+		.stop_ctx = d,
+	};
+	char section[64];
+	bool enabled;
+	struct hl_adapter *a;
+
+	snprintf(section, sizeof section, "adapter.%s", name);
+	env.section = section;
+	if (hl_config_bool(d->config, section, "enabled", def, &enabled, err,
+	    len) == -1)
+		return -1;
+	if (!enabled)
+		return 0;
+	if (d->n_adapters == DAEMON_MAX_ADAPTERS) {
+		snprintf(err, len, "too many adapters");
+		return -1;
+	}
+	a = hl_adapter_new(hl_adapter_find(name), &env, err, len);
+	if (a == NULL)
+		return -1;
+	d->adapters[d->n_adapters++] = a;
+	return 0;
+}
+
+/* Creates the HTTP listener and every enabled adapter. */
+static int
+daemon_start_adapters(struct daemon *d, char *err, size_t len)
+{
+	const char *const *names = hl_adapter_names();
+
+	d->http = hl_http_new(d->base, &d->http_opts, err, len);
+	if (d->http == NULL)
+		return -1;
+	for (size_t i = 0; names[i] != NULL; i++) {
+		bool def = strcmp(names[i], "console") == 0 ? d->console :
+		    strcmp(names[i], "json") == 0;
+
+		if (daemon_add_adapter(d, names[i], def, err, len) == -1)
+			return -1;
+	}
+	if (hl_config_check_unused(d->config, err, len) == -1)
+		return -1;
+	for (size_t i = 0; i < d->n_adapters; i++) {
+		if (hl_adapter_start(d->adapters[i]) == -1) {
+			snprintf(err, len, "adapter %s failed to start",
+			    hl_adapter_name(d->adapters[i]));
+			return -1;
+		}
+	}
+	hl_log_info("listening on %s port %u", d->http_opts.address,
+	    hl_http_port(d->http));
+	return 0;
+}
+
+/* Writes the bound HTTP port to a file, atomically, for tests and
+ * supervisors that asked for port 0. */
+static int
+daemon_write_port(struct daemon *d, const char *path)
+{
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%u\n", hl_http_port(d->http));
+	if (fclose(f) != 0 || rename(tmp, path) == -1)
+		return -1;
+	return 0;
+}
+
+/* Reloads the menu file; keeps the old tree on any error. */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct hl_menu *tree;
+
+	if (d->menu_file == NULL) {
+		hl_log_info("SIGHUP: the built-in menu is in use; "
+		    "nothing to reload");
+		return;
+	}
+	hl_log_info("SIGHUP: reloading menu %s", d->menu_file);
+	tree = daemon_load_menu(d);
+	if (tree == NULL) {
+		hl_log_err("reload failed: still serving version %s",
+		    hl_core_tree(d->core)->version);
+		return;
+	}
+	if (hl_core_publish(d->core, tree) == -1) {
+		hl_log_err("reload: version %s is already loaded; raise "
+		    "`version:` in the file to publish", tree->version);
+		hl_menu_free(tree);
+	}
+}
+
+/* Ends the loop once in-flight work is answered or the grace is over. */
+static void
+daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	unsigned long messages = hl_core_messages(d->core);
+	bool idle = true;
+
+	(void)fd;
+	(void)what;
+	for (size_t i = 0; i < d->n_adapters; i++)
+		idle = idle && hl_adapter_is_idle(d->adapters[i]);
+	d->quiet_ticks = messages == d->last_messages ? d->quiet_ticks + 1 : 0;
+	d->last_messages = messages;
+	d->waited_ms += DAEMON_GRACE_TICK_MS;
+	/* Two quiet ticks: requests half-received at SIGTERM have had
+	 * 100 ms to complete and be answered. */
+	if ((idle && d->quiet_ticks >= 2) || d->waited_ms >= d->grace_ms) {
+		if (!idle)
+			hl_log_warn("shutdown: grace period over with work "
+			    "in flight");
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	struct timeval tick = { 0, DAEMON_GRACE_TICK_MS * 1000 };
+
+	event_add(d->grace_ev, &tick);
+}
+
+/* Begins a clean stop. */
+static void
+daemon_stop(void *arg)
+{
+	struct daemon *d = arg;
+	struct timeval tick = { 0, DAEMON_GRACE_TICK_MS * 1000 };
+
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	hl_log_info("stopping: no new messages; answering what is in flight");
+	for (size_t i = 0; i < d->n_adapters; i++)
+		hl_adapter_stop(d->adapters[i]);
+	hl_http_stop_accepting(d->http);
+	d->last_messages = hl_core_messages(d->core);
+	d->grace_ev = evtimer_new(d->base, daemon_grace_cb, d);
+	if (d->grace_ev == NULL || evtimer_add(d->grace_ev, &tick) == -1)
+		event_base_loopexit(d->base, NULL);
+}
+
+/* Handles SIGTERM, SIGINT and SIGHUP. */
+static void
+daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	if (sig == SIGHUP)
+		daemon_reload(arg);
+	else
+		daemon_stop(arg);
+}
+
+/* Installs the signal events. */
+static int
+daemon_signals(struct daemon *d)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < 3; i++) {
+		d->signals[i] = evsignal_new(d->base, sigs[i],
+		    daemon_signal_cb, d);
+		if (d->signals[i] == NULL || evsignal_add(d->signals[i],
+		    NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Tears everything down, in reverse order of creation. */
+static void
+daemon_free(struct daemon *d)
+{
+	for (size_t i = d->n_adapters; i > 0; i--)
+		hl_adapter_free(d->adapters[i - 1]);
+	hl_http_free(d->http);
+	hl_core_free(d->core);
+	hl_store_close(d->store);
+	if (d->grace_ev != NULL)
+		event_free(d->grace_ev);
+	for (size_t i = 0; i < 3; i++) {
+		if (d->signals[i] != NULL)
+			event_free(d->signals[i]);
+	}
+	if (d->base != NULL)
+		event_base_free(d->base);
+	hl_config_free(d->config);
+}
+
+/* Applies command-line overrides on top of the file. */
+static int
+daemon_overrides(struct daemon *d, const struct hl_daemon_args *args)
+{
+	struct { const char *s, *k, *v; } o[] = {
+		{ "daemon", "state_dir", args->state_dir },
+		{ "daemon", "menu", args->menu },
+		{ "daemon", "log_level", args->log_level },
+		{ "http", "port", args->port },
+	};
+
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
+		if (o[i].v != NULL &&
+		    hl_config_set(d->config, o[i].s, o[i].k, o[i].v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs the daemon. */
+int
+hl_daemon_run(const struct hl_daemon_args *args)
+{
+	struct daemon d = { .console = args->console };
+	char err[DAEMON_ERR_LEN] = "";
+	enum hl_log_level level;
+	struct hl_menu *tree = NULL;
+	int status = 1;
+
+	hl_log_open("helplined", false, HL_LOG_INFO);
+	daemon_no_core_dumps();
+	d.config = args->config_path ? hl_config_load(args->config_path, err,
+	    sizeof err) : hl_config_new();
+	if (d.config == NULL || daemon_overrides(&d, args) == -1 ||
+	    daemon_read_config(&d, err, sizeof err) == -1)
+		goto out;
+	if (hl_log_level_parse(d.log_level, &level) == -1) {
+		snprintf(err, sizeof err, "[daemon] log_level: expected err, "
+		    "warn, info or debug");
+		goto out;
+	}
+	hl_log_close();
+	hl_log_open("helplined", strcmp(d.log_target, "syslog") == 0, level);
+
+	if ((tree = daemon_load_menu(&d)) == NULL) {
+		snprintf(err, sizeof err, "cannot start without a valid menu");
+		goto out;
+	}
+	if (daemon_open_store(&d, err, sizeof err) == -1)
+		goto out;
+	d.base = event_base_new();
+	if (d.base == NULL) {
+		snprintf(err, sizeof err, "libevent: cannot create a base");
+		goto out;
+	}
+	d.core = hl_core_new(d.base, d.store, tree, &d.core_opts);
+	if (d.core == NULL) {
+		snprintf(err, sizeof err, "cannot create the core");
+		goto out;
+	}
+	tree = NULL;	/* the core owns it now */
+	if (daemon_signals(&d) == -1) {
+		snprintf(err, sizeof err, "cannot install signal handlers");
+		goto out;
+	}
+	if (daemon_start_adapters(&d, err, sizeof err) == -1)
+		goto out;
+	if (args->port_file != NULL && daemon_write_port(&d,
+	    args->port_file) == -1) {
+		snprintf(err, sizeof err, "%s: cannot write: %s",
+		    args->port_file, strerror(errno));
+		goto out;
+	}
+	hl_log_info("ready: menu %s version %s",
+	    hl_core_tree(d.core)->helpline, hl_core_tree(d.core)->version);
+	event_base_dispatch(d.base);
+	hl_log_info("stopped cleanly");
+	status = 0;
+out:
+	if (status != 0)
+		hl_log_err("%s", err);
+	hl_menu_free(tree);
+	daemon_free(&d);
+	hl_log_close();
+	return status;
+}

@@ -1,0 +1,100 @@
+/*
+ * core.h - one inbound message in, one reply out.
+ *
+ * The core normalises the sender, turns it into a pseudonym, loads the
+ * session, runs the engine on the tree version the session is pinned to,
+ * writes the session and the aggregated counters back, and hands the reply
+ * to the adapter's callback.  Adapters know their protocol and nothing else.
+ */
+#ifndef HELPLINE_CORE_H
+#define HELPLINE_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "helpline/menu.h"
+#include "helpline/text.h"
+
+struct event_base;
+struct hl_store;
+
+/* A message text is personal data: its own type keeps it out of logs. */
+struct hl_msg_text {
+	const char *bytes;
+	size_t len;
+};
+
+/* One inbound message.  Everything is borrowed for the duration of
+ * hl_core_submit(); the core keeps none of it. */
+struct hl_inbound {
+	const char *adapter;		/* adapter name, for counters */
+	enum hl_channel channel;
+	const char *sender;		/* as the gateway gave it */
+	struct hl_msg_text text;
+	const char *session_id;		/* gateway session (USSD), or NULL */
+	const char *gateway_id;		/* message id for de-duplication, or NULL */
+	const char *lang_hint;		/* preferred language, or NULL */
+};
+
+enum hl_reply_status {
+	HL_REPLY_OK,		/* text holds the reply */
+	HL_REPLY_DUPLICATE,	/* a retry of a message already answered */
+	HL_REPLY_FAILED,	/* internal error: the adapter answers 5xx */
+};
+
+struct hl_reply {
+	enum hl_reply_status status;
+	const char *text;	/* UTF-8, valid only during the callback */
+	size_t len;
+	bool end;		/* the conversation is over (USSD END) */
+	enum hl_sms_coding coding;	/* what an SMS of this text needs */
+};
+
+/* Receives the reply; called exactly once per submitted message, possibly
+ * before hl_core_submit() returns. */
+typedef void (*hl_reply_cb)(const struct hl_reply *, void *ctx);
+
+struct hl_core_opts {
+	const char *region;		/* default region for senders: "NL" */
+	unsigned sms_idle;		/* seconds an SMS session lives idle */
+	unsigned ussd_idle;		/* seconds a USSD session lives idle */
+	unsigned key_period;		/* pseudonym key period, seconds */
+	unsigned expire_interval;	/* seconds between expiry sweeps */
+	unsigned dedup_window;		/* seconds a gateway id is remembered */
+	struct hl_budget sms;
+	struct hl_budget ussd;
+};
+
+struct hl_core;
+
+/* Creates the core.  Takes ownership of tree; borrows base and store, which
+ * must outlive it.  Returns NULL on failure. */
+struct hl_core *hl_core_new(struct event_base *base, struct hl_store *store,
+    struct hl_menu *tree, const struct hl_core_opts *opts);
+
+/* Submits one message; the reply comes through cb.  Returns 0, or -1 if
+ * the message was refused before processing (then cb is not called). */
+int hl_core_submit(struct hl_core *, const struct hl_inbound *,
+    hl_reply_cb cb, void *ctx);
+
+/* Makes tree the live tree (takes ownership).  Sessions pinned to older
+ * versions finish on them; an old tree is freed once no session uses it.
+ * A tree whose version is already loaded is refused.  Returns 0 or -1. */
+int hl_core_publish(struct hl_core *, struct hl_menu *tree);
+
+/* Returns the live tree. */
+const struct hl_menu *hl_core_tree(const struct hl_core *);
+
+/* Runs an expiry sweep now (also runs on a timer).  Returns 0 or -1. */
+int hl_core_expire(struct hl_core *);
+
+/* Commits pending writes (also runs once per loop iteration). */
+int hl_core_flush(struct hl_core *);
+
+/* Returns how many messages the core has taken (to see a quiet period). */
+unsigned long hl_core_messages(const struct hl_core *);
+
+/* Frees the core and the trees it holds, after flushing. */
+void hl_core_free(struct hl_core *);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * test_core.c - the core: sessions across messages and sender spellings,
+ * forget-me, unparseable senders, retries, version pinning on publish,
+ * USSD final screens, counters.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "helpline/core.h"
+#include "helpline/menu.h"
+#include "helpline/store.h"
+
+#define MENU(VERSION, HOME) \
+	"helpline: test\n" \
+	"version: \"" VERSION "\"\n" \
+	"languages: [nl, en]\n" \
+	"start: home\n" \
+	"messages:\n" \
+	"  invalid: {nl: Ongeldig., en: Invalid.}\n" \
+	"  forgotten: {nl: Gewist., en: Deleted.}\n" \
+	"globals:\n" \
+	"  back: {keys: [\"0\"], words: {nl: [TERUG], en: [BACK]}, " \
+	"label: {nl: Terug, en: Back}, show: inner}\n" \
+	"  home: {keys: [\"00\"], words: {nl: [MENU], en: [MENU]}, " \
+	"label: {nl: Menu, en: Menu}, show: inner}\n" \
+	"  help: {keys: [\"9\"], words: {nl: [HELP], en: [HELP]}, " \
+	"goto: info}\n" \
+	"  more: {keys: [\"99\"], words: {nl: [MEER], en: [MORE]}, " \
+	"label: {nl: Meer, en: More}}\n" \
+	"  forget: {words: {nl: [STOP, WIS], en: [STOP, DELETE]}}\n" \
+	"  language: {words: {nl: [NL], en: [EN]}}\n" \
+	"nodes:\n" \
+	"  home:\n" \
+	"    text: {nl: \"" HOME "\", en: \"Home.\"}\n" \
+	"    options:\n" \
+	"      - {key: \"1\", label: {nl: Info, en: Info}, goto: info}\n" \
+	"  info:\n" \
+	"    text: {nl: \"Informatie.\", en: \"Information.\"}\n"
+
+struct fixture {
+	char dir[64];
+	char db[96];
+	struct event_base *base;
+	struct hl_store *store;
+	struct hl_core *core;
+	char reply[512];
+	enum hl_reply_status status;
+	bool end;
+};
+
+static const struct hl_core_opts opts = {
+	.region = "NL",
+	.sms_idle = 1800,
+	.ussd_idle = 180,
+	.key_period = 86400,
+	.expire_interval = 3600,
+	.dedup_window = 300,
+	.sms = { HL_CHANNEL_SMS, 1, 160 },
+	.ussd = { HL_CHANNEL_USSD, 1, 160 },
+};
+
+/* Loads a test menu from memory. */
+static struct hl_menu *
+load(const char *yaml)
+{
+	struct hl_diags diags = { 0 };
+	struct hl_menu *tree = hl_menu_load_buffer("test.yaml", yaml,
+	    strlen(yaml), NULL, &diags);
+
+	for (size_t i = 0; i < diags.n; i++)
+		fprintf(stderr, "%u:%u: %s\n", diags.items[i].line,
+		    diags.items[i].column, diags.items[i].message);
+	hl_diags_clear(&diags);
+	assert_non_null(tree);
+	return tree;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char err[256];
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/hl-core-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
+	f->store = hl_store_open(f->db, err, sizeof err);
+	assert_non_null(f->store);
+	f->base = event_base_new();
+	f->core = hl_core_new(f->base, f->store, load(MENU("v1", "Start.")),
+	    &opts);
+	assert_non_null(f->core);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[128];
+
+	hl_core_free(f->core);
+	hl_store_close(f->store);
+	event_base_free(f->base);
+	snprintf(path, sizeof path, "rm -rf '%s'", f->dir);
+	assert_int_equal(system(path), 0);
+	free(f);
+	return 0;
+}
+
+/* Records the reply. */
+static void
+reply_cb(const struct hl_reply *r, void *ctx)
+{
+	struct fixture *f = ctx;
+
+	f->status = r->status;
+	f->end = r->end;
+	snprintf(f->reply, sizeof f->reply, "%.*s", (int)r->len, r->text);
+}
+
+/* Sends one message and returns the reply text. */
+static const char *
+say(struct fixture *f, const char *sender, const char *text,
+    enum hl_channel channel, const char *id)
+{
+	struct hl_inbound in = {
+		.adapter = "test",
+		.channel = channel,
+		.sender = sender,
+		.text = { text, strlen(text) },
+		.gateway_id = id,
+	};
+
+	f->reply[0] = '\0';
+	f->status = HL_REPLY_FAILED;
+	assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+	assert_int_equal(hl_core_flush(f->core), 0);
+	return f->reply;
+}
+
+static unsigned
+sessions(struct fixture *f)
+{
+	unsigned n;
+
+	assert_int_equal(hl_store_session_count(f->store, &n), 0);
+	return n;
+}
+
+static void
+test_session_across_spellings(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(strncmp(say(f, "+31612345678", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	assert_int_equal(f->status, HL_REPLY_OK);
+	assert_int_equal(sessions(f), 1);
+	/* The same sender, written three other ways, is the same session. */
+	assert_true(strncmp(say(f, "0612345678", "1", HL_CHANNEL_SMS, NULL),
+	    "Informatie.", 11) == 0);
+	assert_true(strncmp(say(f, "0031612345678", "0", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	assert_true(strncmp(say(f, "+31 6 12345678", "EN", HL_CHANNEL_SMS,
+	    NULL), "Home.", 5) == 0);
+	assert_int_equal(sessions(f), 1);
+	assert_string_equal(say(f, "06-12345678", "STOP", HL_CHANNEL_SMS,
+	    NULL), "Deleted.");
+	assert_int_equal(sessions(f), 0);
+}
+
+static void
+test_unparseable_sender_not_stored(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(strncmp(say(f, "Twilio", "1", HL_CHANNEL_SMS, NULL),
+	    "Start.", 6) == 0);
+	assert_int_equal(f->status, HL_REPLY_OK);
+	assert_true(strncmp(say(f, NULL, "1", HL_CHANNEL_SMS, NULL),
+	    "Start.", 6) == 0);
+	assert_int_equal(sessions(f), 0);
+}
+
+static void
+test_duplicate_gateway_id(void **state)
+{
+	struct fixture *f = *state;
+
+	say(f, "+31612345678", "hoi", HL_CHANNEL_SMS, "SM123");
+	assert_int_equal(f->status, HL_REPLY_OK);
+	say(f, "+31612345678", "1", HL_CHANNEL_SMS, "SM123");
+	assert_int_equal(f->status, HL_REPLY_DUPLICATE);
+	say(f, "+31612345678", "1", HL_CHANNEL_SMS, "SM124");
+	assert_int_equal(f->status, HL_REPLY_OK);
+	assert_true(strncmp(f->reply, "Informatie.", 11) == 0);
+}
+
+static void
+test_publish_pins_sessions(void **state)
+{
+	struct fixture *f = *state;
+
+	say(f, "+31611111111", "hoi", HL_CHANNEL_SMS, NULL);
+	assert_int_equal(hl_core_publish(f->core, load(MENU("v2",
+	    "Nieuw."))), 0);
+	assert_string_equal(hl_core_tree(f->core)->version, "v2");
+	/* The old session finishes on v1; a new sender starts on v2. */
+	assert_true(strncmp(say(f, "+31611111111", "00", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	assert_true(strncmp(say(f, "+31622222222", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Nieuw.", 6) == 0);
+
+	/* The same version again is refused. */
+	struct hl_menu *again = load(MENU("v2", "Weer."));
+
+	assert_int_equal(hl_core_publish(f->core, again), -1);
+	hl_menu_free(again);
+
+	/* v1 is retired once its last session is gone. */
+	say(f, "+31611111111", "WIS", HL_CHANNEL_SMS, NULL);
+	assert_int_equal(hl_core_expire(f->core), 0);
+	say(f, "+31611111111", "hoi", HL_CHANNEL_SMS, NULL);
+	assert_true(strncmp(f->reply, "Nieuw.", 6) == 0);
+}
+
+static void
+test_ussd_final_screen_ends(void **state)
+{
+	struct fixture *f = *state;
+
+	say(f, "+31633333333", "", HL_CHANNEL_USSD, NULL);
+	assert_false(f->end);
+	assert_int_equal(sessions(f), 1);
+	say(f, "+31633333333", "1", HL_CHANNEL_USSD, NULL);
+	assert_true(strncmp(f->reply, "Informatie.", 11) == 0);
+	assert_true(f->end);
+	assert_int_equal(sessions(f), 0);
+}
+
+static void
+test_counters(void **state)
+{
+	struct fixture *f = *state;
+	char day[11];
+	uint64_t n;
+
+	hl_store_day(time(NULL), day);
+	say(f, "+31644444444", "hoi", HL_CHANNEL_SMS, NULL);
+	say(f, "+31644444444", "1", HL_CHANNEL_SMS, NULL);
+	say(f, "+31644444444", "xyz", HL_CHANNEL_SMS, NULL);
+	assert_int_equal(hl_store_counter_get(f->store, day, "home", "sms",
+	    "nl", HL_COUNT_START, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(hl_store_counter_get(f->store, day, "info", "sms",
+	    "nl", HL_COUNT_VIEW, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(hl_store_counter_get(f->store, day, "info", "sms",
+	    "nl", HL_COUNT_INVALID, &n), 0);
+	assert_int_equal(n, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_session_across_spellings,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unparseable_sender_not_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_gateway_id,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_publish_pins_sessions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ussd_final_screen_ends,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
