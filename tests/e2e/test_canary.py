@@ -1,0 +1,176 @@
+"""The canary privacy test of DESIGN.md section 5.
+
+Drives the JSON and console adapters with known numbers and a marker text,
+then searches every file the daemon wrote (database with its free pages,
+-wal, -shm, journals, logs, captured stdout/stderr, its temp dir) for the
+numbers in every spelling, the marker (also hex and UTF-16), and the
+sessions' pseudonyms.  Zero hits after a clean stop, after kill -9
+mid-session and after expiry.  The same run against a daemon built with
+secure_delete=FAST must find leftover pseudonyms: that proves the test can
+fail.
+"""
+import binascii
+import hashlib
+import os
+import sqlite3
+import urllib.parse
+
+from helplinetest import BUILDDIR, Daemon, check, finish, settled, wait_for
+
+MARKER = "CANARY-7Q2X-MARKER"
+JSON_NUMBERS = ["+31 6 1234 5678", "0031698765432"]
+CONSOLE_NUMBER = "0687654321"
+CROWD = 300     # enough sessions to fill several b-tree pages
+
+
+def spellings(e164):
+    """Every way a Dutch mobile number may be written down."""
+    sub = e164[3:]                  # 612345678
+    national = "0" + sub            # 0612345678
+    out = {e164, "00" + e164[1:], e164[1:], national, sub,
+           "+31 6 %s" % sub[1:], "+31 6 %s %s" % (sub[1:5], sub[5:]),
+           "06-%s" % sub[1:], "06 %s" % sub[1:],
+           urllib.parse.quote(e164, safe=""), "%2B" + e164[1:]}
+    return {s.encode() for s in out}
+
+
+def needles_for_text(text):
+    b = text.encode()
+    return {b, binascii.hexlify(b), binascii.hexlify(b).upper(),
+            text.encode("utf-16-le"), text.encode("utf-16-be")}
+
+
+E164 = ["+31612345678", "+31698765432", "+31687654321"]
+NUMBER_NEEDLES = set()
+for n in E164:
+    NUMBER_NEEDLES |= spellings(n)
+    # A plain (unkeyed) hash would be reversible: it must not appear either.
+    NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).digest())
+    NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).hexdigest().encode())
+MARKER_NEEDLES = needles_for_text(MARKER)
+
+
+def files_under(top):
+    """Every file in the daemon's directory but the config the test wrote
+    (which holds the console's number as test input)."""
+    for root, _, names in os.walk(top):
+        for name in names:
+            if name != "helplined.conf":
+                yield os.path.join(root, name)
+
+
+def search(top, needles, only_logs=False):
+    hits = []
+    for path in files_under(top):
+        if only_logs and not path.endswith(".log"):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        for needle in needles:
+            if needle in data:
+                hits.append((os.path.relpath(path, top),
+                             needle[:12]))
+    return hits
+
+
+def pseudonyms(d):
+    return settled(lambda: pseudonyms_now(d))
+
+
+def pseudonyms_now(d):
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+        d.state, "helplined.db"), uri=True)
+    try:
+        return {row[0] for row in db.execute("SELECT who FROM sessions")}
+    finally:
+        db.close()
+
+
+def pseudonym_needles(ps):
+    out = set()
+    for p in ps:
+        out |= {p, binascii.hexlify(p), binascii.hexlify(p).upper()}
+    return out
+
+
+def drive(d, crowd=CROWD, forget=True):
+    """Talks to the daemon through both adapters; returns pseudonyms."""
+    for n in JSON_NUMBERS:
+        for text in ("hallo", "1", MARKER, "0"):
+            d.reply(n, text)
+    d.proc.stdin.write(("hallo\n1\n%s\n" % MARKER).encode())
+    d.proc.stdin.flush()
+    wait_for(lambda: d.output().count("\n\n") >= 3, 10, "console replies")
+    for i in range(crowd):
+        d.reply("+3162%07d" % i, "hi")
+        d.reply("+3162%07d" % i, "1")
+    ps = pseudonyms(d)
+    check(len(ps) >= crowd + 3, "sessions exist during the run (%d)"
+          % len(ps))
+    if forget:
+        for i in range(crowd):
+            d.reply("+3162%07d" % i, "WIS")
+    return ps
+
+
+def expect_clean(d, what, forgotten=(), all_ps=()):
+    hits = search(d.dir, NUMBER_NEEDLES | MARKER_NEEDLES)
+    check(not hits, "%s: no number or marker in any file %s"
+          % (what, hits[:5]))
+    hits = search(d.dir, pseudonym_needles(all_ps), only_logs=True)
+    check(not hits, "%s: no pseudonym in logs %s" % (what, hits[:5]))
+    if forgotten:
+        hits = search(d.dir, pseudonym_needles(forgotten))
+        check(not hits, "%s: no forgotten pseudonym in any file (%d hits)"
+              " %s" % (what, len(hits), hits[:3]))
+    return hits
+
+
+def crowd_ps(all_ps, d_before):
+    return all_ps - d_before
+
+
+# 1. Clean stop, with the crowd forgotten through WIS.
+d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n"
+           % CONSOLE_NUMBER)
+ps = drive(d)
+left = pseudonyms(d)
+forgotten = ps - left
+check(len(forgotten) >= CROWD, "WIS deleted the crowd's sessions")
+d.proc.stdin.close()
+check(d.stop() == 0, "clean stop exits 0")
+expect_clean(d, "clean stop", forgotten, ps)
+
+# 2. kill -9 mid-session.
+d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n"
+           % CONSOLE_NUMBER)
+ps = drive(d, crowd=50, forget=False)
+d.kill()
+expect_clean(d, "kill -9", (), ps)
+
+
+# 3. Expiry: every session times out and is purged.
+EXPIRY = ("[sessions]\nsms_idle = 10\nexpire_interval = 1\n"
+          "[adapter.console]\nfrom = %s\n" % CONSOLE_NUMBER)
+
+
+def expiry_run(binary):
+    dd = Daemon(binary=binary, console=True, config=EXPIRY)
+    all_ps = drive(dd, forget=False)
+    wait_for(lambda: not pseudonyms_now(dd), 40, "every session to expire")
+    dd.proc.stdin.close()
+    check(dd.stop() == 0, "stop after expiry exits 0")
+    return dd, all_ps
+
+
+d, ps = expiry_run(os.path.join(BUILDDIR, "helplined"))
+expect_clean(d, "expiry", ps, ps)
+
+# 4. Negative control: secure_delete=FAST must leave pseudonyms behind.
+d, ps = expiry_run(os.path.join(BUILDDIR, "tests", "e2e",
+                                "helplined-fast-delete"))
+hits = search(d.dir, pseudonym_needles(ps))
+print("negative control: %d leftover pseudonym hits with FAST" % len(hits))
+check(len(hits) > 0, "negative control: with secure_delete=FAST the "
+      "canary finds leftover pseudonyms (%d hits)" % len(hits))
+finish()
