@@ -219,6 +219,7 @@ hl_core_expire(struct hl_core *core)
 	unsigned purged = 0;
 
 	hl_core_flush(core);
+	hl_pseudonymizer_tick(core->pseudonyms);
 	if (hl_store_expire(core->store, time(NULL), &purged) == -1) {
 		hl_log_err("store: expiry sweep failed");
 		return -1;

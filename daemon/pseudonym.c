@@ -149,6 +149,13 @@ rotate(struct hl_pseudonymizer *p)
 	return idx;
 }
 
+/* Wipes keys whose period is over. */
+void
+hl_pseudonymizer_tick(struct hl_pseudonymizer *p)
+{
+	(void)rotate(p);
+}
+
 /* Rotates, then makes the current period's key if there is none yet. */
 static int
 current_key(struct hl_pseudonymizer *p)

@@ -33,6 +33,11 @@ struct hl_pseudonymizer *hl_pseudonymizer_new(unsigned period,
 /* Wipes every key and frees.  NULL is fine. */
 void hl_pseudonymizer_free(struct hl_pseudonymizer *);
 
+/* Wipes keys whose period is over.  The other calls rotate too, but an
+ * idle daemon must not keep an old key until the next message: the core
+ * calls this from its periodic sweep. */
+void hl_pseudonymizer_tick(struct hl_pseudonymizer *);
+
 /* Computes the pseudonym of a number under the current period's key,
  * rotating keys first if the period has changed.  Returns 0 or -1. */
 int hl_pseudonym_current(struct hl_pseudonymizer *, const struct hl_phone *,
