@@ -16,7 +16,8 @@
 #include "helpline/text.h"
 
 #define GSM7_ESC	0x1B
-#define GSM7_NONE	0xD800	/* ESC slot: a surrogate, never a character */
+/* The ESC slot holds a surrogate: no decoded character can match it. */
+#define GSM7_NONE	0xD800
 #define SMS_GSM7_SINGLE	160
 #define SMS_GSM7_PART	153
 #define SMS_UCS2_SINGLE	70
@@ -197,9 +198,9 @@ hl_utf8_truncate(const char *s, size_t len, size_t max)
 	return n;
 }
 
-/* Finds a code point in the GSM tables: sets *septet and *ext, or -1. */
+/* Scans the GSM tables for a code point: sets *septet and *ext, or -1. */
 static int
-gsm7_lookup(uint32_t cp, uint8_t *septet, bool *ext)
+gsm7_scan(uint32_t cp, uint8_t *septet, bool *ext)
 {
 	size_t	i;
 
@@ -218,6 +219,38 @@ gsm7_lookup(uint32_t cp, uint8_t *septet, bool *ext)
 		}
 	}
 	return -1;
+}
+
+/*
+ * Finds a code point in the GSM tables: sets *septet and *ext, or -1.
+ * Every screen is counted character by character on the hot path, so code
+ * points below 256 (nearly all text) go through a reverse table built on
+ * first use; the rest (Greek capitals, the euro sign) are scanned.
+ */
+static int
+gsm7_lookup(uint32_t cp, uint8_t *septet, bool *ext)
+{
+	/* -1: not GSM-7; else septet | 0x100 for the extension table. */
+	static int16_t	reverse[256];
+	static bool	built;
+
+	if (!built) {
+		for (uint32_t c = 0; c < 256; c++) {
+			uint8_t	sep;
+			bool	ex;
+
+			reverse[c] = gsm7_scan(c, &sep, &ex) == -1 ? -1 :
+			    (int16_t)(sep | (ex ? 0x100 : 0));
+		}
+		built = true;
+	}
+	if (cp >= 256)
+		return gsm7_scan(cp, septet, ext);
+	if (reverse[cp] < 0)
+		return -1;
+	*septet = (uint8_t)(reverse[cp] & 0xFF);
+	*ext = (reverse[cp] & 0x100) != 0;
+	return 0;
 }
 
 /* Returns the septets a code point costs in GSM-7: 1, 2 or 0. */
@@ -324,7 +357,7 @@ sms_fits(const char *s, size_t len, unsigned segments)
 	if (hl_sms_count(s, len, &c) == -1 || segments == 0)
 		return false;
 	if (c.units <= hl_sms_capacity(c.coding, 1))
-		return true;	/* a single part has no boundary to straddle */
+		return true;	/* one part: no boundary to straddle */
 	if (segments == 1 || c.units > hl_sms_capacity(c.coding, segments))
 		return false;
 	return sms_fits_parts(s, len, c.coding, segments);
