@@ -25,6 +25,10 @@ struct hl_phone {
 int hl_phone_normalise(const char *raw, const char *default_region,
     struct hl_phone *out);
 
+/* The same without the fast path for "+31" and nine digits (tests). */
+int hl_phone_normalise_slow(const char *raw, const char *default_region,
+    struct hl_phone *out);
+
 /* Returns true if a contact number printed in a menu ("0800-2000", "112",
  * "+31 70 333 44 44") is one libphonenumber accepts for default_region:
  * a valid number, or a valid short number (through its short-number

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -82,7 +83,7 @@ test_normalise_junk(void **state)
 		"Twilio",
 		"INFO",
 		"0800-FLOWERS",		/* keypad letters */
-		"0612345678x",		/* libphonenumber would drop the x */
+		"0612345678x",		/* libphonenumber drops the x */
 		"+",
 		"   ",
 		"12",
@@ -165,6 +166,41 @@ test_wipe(void **state)
 	hl_phone_wipe(NULL);
 }
 
+/* The fast path for "+31" and nine digits answers as libphonenumber does:
+ * every prefix 1-9, and a deterministic spread of subscriber digits. */
+static void
+test_fast_path_agrees(void **state)
+{
+	static const char *const not_fast[] = {
+		"+310612345678", "+3161234567", "+316123456789", "+31 612345678",
+		"+31612345678 ", "+3161234567a",
+	};
+	struct hl_phone fast, slow;
+	char raw[16];
+	uint32_t x = 12345;
+
+	(void)state;
+	for (int i = 0; i < 2000; i++) {
+		x = x * 1103515245u + 12345u;
+		snprintf(raw, sizeof raw, "+31%u%08u", 1 + i % 9,
+		    (x >> 4) % 100000000u);
+		assert_int_equal(hl_phone_normalise_slow(raw, "NL", &slow), 0);
+		assert_int_equal(hl_phone_normalise(raw, "NL", &fast), 0);
+		assert_string_equal(fast.e164, slow.e164);
+		assert_int_equal(hl_phone_normalise(raw, "BE", &fast), 0);
+		assert_string_equal(fast.e164, slow.e164);
+	}
+	/* Near misses go through libphonenumber and still agree. */
+	for (size_t i = 0; i < sizeof not_fast / sizeof not_fast[0]; i++) {
+		int a = hl_phone_normalise(not_fast[i], "NL", &fast);
+		int b = hl_phone_normalise_slow(not_fast[i], "NL", &slow);
+
+		assert_int_equal(a, b);
+		if (a == 0)
+			assert_string_equal(fast.e164, slow.e164);
+	}
+}
+
 int
 main(void)
 {
@@ -174,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_normalise_junk),
 		cmocka_unit_test(test_dialable),
 		cmocka_unit_test(test_wipe),
+		cmocka_unit_test(test_fast_path_agrees),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
