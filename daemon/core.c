@@ -7,9 +7,10 @@
  * answer through the adapter's callback.  The phone number lives on this
  * function's stack and is wiped before it returns.
  *
- * Writes are grouped: the first write in a loop iteration opens a
- * transaction and a zero-delay event commits it, so a burst of messages
- * costs one commit.  Old tree versions stay loaded while sessions use them.
+ * Writes are grouped: the first write opens a transaction and a timer
+ * commits it batch_ms later, so a burst of messages costs one commit.
+ * Replies never wait for it: what a crash can lose is the last few
+ * milliseconds of session moves, and sessions are short-lived anyway.  Old tree versions stay loaded while sessions use them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -175,16 +176,19 @@ core_flush_cb(evutil_socket_t fd, short what, void *arg)
 	hl_core_flush(arg);
 }
 
-/* Opens a write batch that the next loop iteration commits. */
+/* Opens a write batch that a timer commits. */
 static void
 core_batch(struct hl_core *core)
 {
-	static const struct timeval now = { 0, 0 };
+	const struct timeval delay = {
+		.tv_sec = core->opts.batch_ms / 1000,
+		.tv_usec = (core->opts.batch_ms % 1000) * 1000,
+	};
 
 	if (!hl_store_in_batch(core->store) && hl_store_begin(core->store))
 		hl_log_warn("store: cannot open a transaction");
 	if (!core->flush_scheduled) {
-		event_add(core->flush_ev, &now);
+		event_add(core->flush_ev, &delay);
 		core->flush_scheduled = true;
 	}
 }

@@ -116,14 +116,18 @@ static const char store_scrub_table[] =
     "CREATE TEMP TABLE scrub (who BLOB, node TEXT, tree_version TEXT,"
     " lang TEXT, channel TEXT, page INTEGER, expires_at INTEGER)";
 
-/* Migration i takes the schema from user_version i to i + 1. */
+/*
+ * Migration i takes the schema from user_version i to i + 1.
+ * sessions has no secondary index on purpose: every message rewrites its
+ * row's expiry, and an index would add pages to every commit (measured in
+ * bench/http-json); expiry and version sweeps run every few seconds and
+ * scan a table of at most some thousands of rows.
+ */
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE sessions ("
 	"  who BLOB PRIMARY KEY, node TEXT, tree_version TEXT, lang TEXT,"
 	"  channel TEXT, page INTEGER, expires_at INTEGER"
 	") WITHOUT ROWID;"
-	"CREATE INDEX sessions_expires_at ON sessions (expires_at);"
-	"CREATE INDEX sessions_tree_version ON sessions (tree_version);"
 	"CREATE TABLE counters ("
 	"  day TEXT, node TEXT, channel TEXT, lang TEXT, kind TEXT,"
 	"  n INTEGER, PRIMARY KEY (day, node, channel, lang, kind)"
@@ -498,6 +502,7 @@ store_commit_tx(struct hl_store *s)
 	return -1;
 }
 
+/* Opens, configures, migrates and scrubs the database at path. */
 struct hl_store *
 hl_store_open(const char *path, char *err, size_t errlen)
 {
@@ -555,6 +560,7 @@ fail:
 	return NULL;
 }
 
+/* Commits what is pending and closes. */
 void
 hl_store_close(struct hl_store *s)
 {
@@ -564,6 +570,7 @@ hl_store_close(struct hl_store *s)
 	store_free(s);
 }
 
+/* Opens a batch transaction unless one is open. */
 int
 hl_store_begin(struct hl_store *s)
 {
@@ -572,6 +579,8 @@ hl_store_begin(struct hl_store *s)
 	return store_run(s->stmt[STMT_BEGIN]);
 }
 
+/* Commits the batch, then scrubs and checkpoints if rows were deleted.
+ * A -1 after a good COMMIT means the purge failed; it is retried. */
 int
 hl_store_commit(struct hl_store *s)
 {
@@ -580,6 +589,7 @@ hl_store_commit(struct hl_store *s)
 	return store_purge(s);
 }
 
+/* Tells whether a transaction is open. */
 bool
 hl_store_in_batch(const struct hl_store *s)
 {
@@ -603,6 +613,7 @@ store_column_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 	return 0;
 }
 
+/* Reads the live session of a pseudonym. */
 int
 hl_store_session_get(struct hl_store *s, const struct hl_pseudonym *who,
     int64_t now, struct hl_session *out)
@@ -656,6 +667,7 @@ store_bind_field(sqlite3_stmt *st, int i, const char *field, size_t size)
 	    SQLITE_OK ? 0 : -1;
 }
 
+/* Inserts or replaces a session. */
 int
 hl_store_session_put(struct hl_store *s, const struct hl_session *sess)
 {
@@ -677,6 +689,7 @@ hl_store_session_put(struct hl_store *s, const struct hl_session *sess)
 	return store_run(st);
 }
 
+/* Deletes a session; purges at once outside a batch. */
 int
 hl_store_session_delete(struct hl_store *s, const struct hl_pseudonym *who)
 {
@@ -697,6 +710,7 @@ hl_store_session_delete(struct hl_store *s, const struct hl_pseudonym *who)
 	return 0;
 }
 
+/* Counts and deletes the expired sessions, then purges. */
 int
 hl_store_expire(struct hl_store *s, int64_t now, unsigned *purged)
 {
@@ -756,6 +770,7 @@ store_count(sqlite3_stmt *st, unsigned *count)
 	return 0;
 }
 
+/* Counts the sessions pinned to a tree version. */
 int
 hl_store_sessions_on_version(struct hl_store *s, const char *version,
     unsigned *count)
@@ -770,6 +785,7 @@ hl_store_sessions_on_version(struct hl_store *s, const char *version,
 	return store_count(st, count);
 }
 
+/* Counts all sessions. */
 int
 hl_store_session_count(struct hl_store *s, unsigned *count)
 {
@@ -795,6 +811,7 @@ store_bind_counter(sqlite3_stmt *st, const char *day, const char *node,
 	return 0;
 }
 
+/* Adds n to a counter, creating it at n. */
 int
 hl_store_counter_add(struct hl_store *s, const char *day, const char *node,
     const char *channel, const char *lang, enum hl_counter_kind kind,
@@ -810,6 +827,7 @@ hl_store_counter_add(struct hl_store *s, const char *day, const char *node,
 	return store_run(st);
 }
 
+/* Reads a counter; one never counted reads 0. */
 int
 hl_store_counter_get(struct hl_store *s, const char *day, const char *node,
     const char *channel, const char *lang, enum hl_counter_kind kind,
@@ -833,6 +851,7 @@ out:
 	return rc;
 }
 
+/* Returns the stored name of a counter kind. */
 const char *
 hl_counter_kind_name(enum hl_counter_kind kind)
 {
@@ -841,6 +860,7 @@ hl_counter_kind_name(enum hl_counter_kind kind)
 	return store_kind_names[kind];
 }
 
+/* Formats the UTC day of t, or "0000-00-00" outside years 0-9999. */
 void
 hl_store_day(int64_t t, char day[11])
 {
@@ -854,6 +874,7 @@ hl_store_day(int64_t t, char day[11])
 		memcpy(day, "0000-00-00", 11);
 }
 
+/* Reads an integer pragma on the store's own connection. */
 int
 hl_store_pragma_int(struct hl_store *s, const char *name, int64_t *value)
 {

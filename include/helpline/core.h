@@ -61,6 +61,8 @@ struct hl_core_opts {
 	unsigned key_period;		/* pseudonym key period, seconds */
 	unsigned expire_interval;	/* seconds between expiry sweeps */
 	unsigned dedup_window;		/* seconds a gateway id is remembered */
+	unsigned batch_ms;		/* writes are committed this long after
+					 * the first one (0: next iteration) */
 	struct hl_budget sms;
 	struct hl_budget ussd;
 };

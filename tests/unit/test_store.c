@@ -202,8 +202,7 @@ test_open_schema(void **state)
 	assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
 	assert_int_equal(query_int(db, "PRAGMA auto_vacuum"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
-	    " WHERE name IN ('sessions', 'counters', 'sessions_expires_at',"
-	    " 'sessions_tree_version')"), 4);
+	    " WHERE name IN ('sessions', 'counters')"), 2);
 	query_text(db, "SELECT sql FROM sqlite_schema WHERE name = 'sessions'",
 	    buf, sizeof buf);
 	assert_non_null(strstr(buf, "WITHOUT ROWID"));
@@ -581,6 +580,26 @@ test_refuse_not_database(void **state)
 	assert_non_null(strstr(err, f->path));
 }
 
+/* A path that looks like an SQLite URI is still a plain file name. */
+static void
+test_open_uri_like_path(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_session s;
+	char cwd[512], err[256];
+	struct stat sb;
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(f->dir), 0);
+	f->store = hl_store_open("file:h.db?mode=ro", err, sizeof err);
+	assert_int_equal(chdir(cwd), 0);
+	assert_non_null(f->store);
+	session_fill(&s, 1, "home", "v1", "nl", "sms", NOW + 10);
+	assert_int_equal(hl_store_session_put(f->store, &s), 0);
+	snprintf(f->path, sizeof f->path, "%s/file:h.db?mode=ro", f->dir);
+	assert_int_equal(stat(f->path, &sb), 0);
+}
+
 static void
 test_day(void **state)
 {
@@ -868,6 +887,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refuse_foreign_db,
 		    setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_not_database,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_open_uri_like_path,
 		    setup_dir, teardown),
 		cmocka_unit_test(test_day),
 		cmocka_unit_test(test_kind_names),
