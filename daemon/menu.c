@@ -60,14 +60,6 @@ struct menu_ld {
 	bool			 nodes_ok;
 };
 
-static const char *const global_names[HL_GLOBAL__MAX] = {
-	[HL_GLOBAL_BACK] = "back",
-	[HL_GLOBAL_HOME] = "home",
-	[HL_GLOBAL_HELP] = "help",
-	[HL_GLOBAL_MORE] = "more",
-	[HL_GLOBAL_FORGET] = "forget",
-	[HL_GLOBAL_LANGUAGE] = "language",
-};
 
 /* Allocates zeroed memory, aborting on out-of-memory. */
 static void *
@@ -947,7 +939,7 @@ menu_parse_global(struct menu_ld *ld, enum hl_global g,
 	static const char *const keys[] = { "keys", "words", "label", "show",
 	    "goto", NULL };
 	struct hl_menu_global	*gl = &ld->m->globals[g];
-	const char		*name = global_names[g], *s;
+	const char		*name = hl_global_name(g), *s;
 	yaml_node_t		*v, *label, *show;
 	char			 what[64], e[MENU_ESC];
 	size_t			 li, n_words = 0;
@@ -1035,10 +1027,10 @@ menu_parse_globals(struct menu_ld *ld, const yaml_node_t *n)
 	    "a map of global name to global"))
 		return;
 	for (g = 0; g < HL_GLOBAL__MAX; g++) {
-		if ((p = menu_map_pair(ld, n, global_names[g])) == NULL) {
+		if ((p = menu_map_pair(ld, n, hl_global_name(g))) == NULL) {
 			if (g != HL_GLOBAL_HELP)
 				menu_error(ld, n, NULL, "globals: missing "
-				    "key '%s'", global_names[g]);
+				    "key '%s'", hl_global_name(g));
 			continue;
 		}
 		menu_parse_global(ld, (enum hl_global)g,
@@ -1640,4 +1632,20 @@ hl_menu_text_get(const struct hl_menu_text *t, int li)
 	if (t->s[0] != NULL)
 		return t->s[0];
 	return "";
+}
+
+static const char *const menu_global_names[HL_GLOBAL__MAX] = {
+	[HL_GLOBAL_BACK] = "back",
+	[HL_GLOBAL_HOME] = "home",
+	[HL_GLOBAL_HELP] = "help",
+	[HL_GLOBAL_MORE] = "more",
+	[HL_GLOBAL_FORGET] = "forget",
+	[HL_GLOBAL_LANGUAGE] = "language",
+};
+
+/* Returns a global's name as the file spells it. */
+const char *
+hl_global_name(enum hl_global g)
+{
+	return menu_global_names[g];
 }

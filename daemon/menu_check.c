@@ -20,14 +20,6 @@
 
 #define CHECK_MAX_AGE_DAYS	365
 
-static const char *const check_global_names[HL_GLOBAL__MAX] = {
-	[HL_GLOBAL_BACK] = "back",
-	[HL_GLOBAL_HOME] = "home",
-	[HL_GLOBAL_HELP] = "help",
-	[HL_GLOBAL_MORE] = "more",
-	[HL_GLOBAL_FORGET] = "forget",
-	[HL_GLOBAL_LANGUAGE] = "language",
-};
 
 /* What an SMS gateway does with a word it reserves. */
 enum check_reserved {
@@ -159,13 +151,13 @@ check_global_keys(const struct hl_menu *m, struct hl_diags *d)
 			else if (owner == g)
 				hl_diags_add(d, HL_DIAG_ERROR, m->file,
 				    gl->mark, NULL, "globals: %s: key '%s' is "
-				    "listed twice", check_global_names[g],
+				    "listed twice", hl_global_name(g),
 				    gl->keys[j]);
 			else
 				hl_diags_add(d, HL_DIAG_ERROR, m->file,
 				    gl->mark, NULL, "globals: %s: key '%s' is "
-				    "also a key of %s", check_global_names[g],
-				    gl->keys[j], check_global_names[owner]);
+				    "also a key of %s", hl_global_name(g),
+				    gl->keys[j], hl_global_name(owner));
 	}
 	for (i = 0; i < m->n_nodes; i++) {
 		nd = &m->nodes[i];
@@ -183,7 +175,7 @@ check_global_keys(const struct hl_menu *m, struct hl_diags *d)
 						    "'%s' is also the key of "
 						    "global %s", k + 1,
 						    nd->options[k].key,
-						    check_global_names[g]);
+						    hl_global_name(g));
 		}
 	}
 }
@@ -229,9 +221,9 @@ check_global_word(const struct hl_menu *m, int g, size_t li, size_t j,
 					    m->file, m->globals[g].mark, NULL,
 					    "globals: %s: word '%s' (%s) is "
 					    "also a word of %s (%s)",
-					    check_global_names[g], w,
+					    hl_global_name(g), w,
 					    m->languages[li],
-					    check_global_names[h],
+					    hl_global_name(h),
 					    m->languages[l2]);
 					return;
 				}
@@ -266,7 +258,7 @@ check_keyword(const struct hl_menu *m, size_t li, size_t j,
 					    "keywords: %s: keyword '%s' is "
 					    "also a word of global %s (%s)",
 					    m->languages[li], kw->word,
-					    check_global_names[g],
+					    hl_global_name(g),
 					    m->languages[l2]);
 					return;
 				}
@@ -358,13 +350,13 @@ check_reserved(const struct hl_menu *m, struct hl_diags *d)
 	for (g = 0; g < HL_GLOBAL__MAX; g++) {
 		gl = &m->globals[g];
 		snprintf(where, sizeof(where), "globals: %s: key",
-		    check_global_names[g]);
+		    hl_global_name(g));
 		for (j = 0; j < gl->n_keys; j++)
 			check_reserved_one(m, d, g, gl->mark, NULL, where,
 			    gl->keys[j]);
 		for (li = 0; li < m->n_languages; li++) {
 			snprintf(where, sizeof(where), "globals: %s: word (%s)",
-			    check_global_names[g], m->languages[li]);
+			    hl_global_name(g), m->languages[li]);
 			for (j = 0; j < gl->n_words[li]; j++)
 				check_reserved_one(m, d, g, gl->mark, NULL,
 				    where, gl->words[li][j]);

@@ -185,6 +185,9 @@ void hl_menu_free(struct hl_menu *);
 const struct hl_menu_node *hl_menu_node_find(const struct hl_menu *,
     const char *id);
 
+/* Returns a global's name as the file spells it ("back", "more", ...). */
+const char *hl_global_name(enum hl_global);
+
 /* Returns the index of a language code in the tree, or -1. */
 int hl_menu_lang_index(const struct hl_menu *, const char *lang);
 
