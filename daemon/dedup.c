@@ -31,7 +31,7 @@ struct hl_dedup {
 	struct entry	*ring;
 	size_t		 head;		/* oldest entry */
 	size_t		 count;
-	size_t		*table;		/* ring index + 1, 0 when empty */
+	size_t		*table;		/* ring index + 1, or 0 */
 	size_t		 mask;		/* table size - 1 */
 };
 

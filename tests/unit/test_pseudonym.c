@@ -14,7 +14,8 @@
 #include "helpline/pseudonym.h"
 
 #define PERIOD	86400u
-#define T0	((time_t)1795000000 / PERIOD * PERIOD)	/* a period start */
+/* The start of a period in 2026. */
+#define T0	((time_t)1795000000 / PERIOD * PERIOD)
 
 struct fixture {
 	time_t				 now;

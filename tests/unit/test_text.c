@@ -288,7 +288,7 @@ test_utf8_validity(void **state)
 		{ "\xF5\x80\x80\x80", 4, false },
 		{ "\xFF", 1, false },
 		{ "\xFE", 1, false },
-		{ "\x80", 1, false },			/* lone continuation */
+		{ "\x80", 1, false },			/* lone cont. byte */
 		{ "a\xBF" "b", 3, false },
 		{ "\xC3", 1, false },			/* truncated */
 		{ "\xE2\x82", 2, false },
@@ -371,7 +371,9 @@ test_encode(void **state)
 static void
 test_decode(void **state)
 {
-	const unsigned char	in[] = { 0x00, 0x02, 0x24, 0x1B, 0x65, 0x10 };
+	const unsigned char	in[] = {
+		0x00, 0x02, 0x24, 0x1B, 0x65, 0x10,
+	};
 	const unsigned char	unk[] = { 0x1B, 0x41, 0x1B, 0x1B, 0x1B };
 	const unsigned char	bad[] = { 0x41, 0x80 };
 	char			out[64];
