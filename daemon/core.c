@@ -250,18 +250,32 @@ core_budget(const struct hl_core *core, enum hl_channel channel)
 	return channel == HL_CHANNEL_USSD ? &core->opts.ussd : &core->opts.sms;
 }
 
-/* Returns true if this message is a retry of one already answered. */
+/*
+ * Returns true if this message is a retry of one already answered.  The
+ * id is only unique per gateway and sender, so the MAC covers adapter,
+ * sender and id (in a domain of its own: no pseudonym can equal it); the
+ * buffer holding them is wiped before returning.
+ */
 static bool
-core_is_duplicate(struct hl_core *core, const struct hl_inbound *in)
+core_is_duplicate(struct hl_core *core, const struct hl_inbound *in,
+    const char *sender)
 {
 	struct hl_pseudonym mac;
+	char buf[512];
+	int n;
+	bool seen = false;
 
 	if (in->gateway_id == NULL || in->gateway_id[0] == '\0')
 		return false;
-	if (hl_pseudonym_of_bytes(core->pseudonyms, in->gateway_id,
-	    strlen(in->gateway_id), &mac) == -1)
-		return false;
-	return hl_dedup_seen(core->dedup, &mac, time(NULL));
+	n = snprintf(buf, sizeof buf, "dedup%c%s%c%s%c%s", '\0',
+	    in->adapter ? in->adapter : "", '\0', sender ? sender : "", '\0',
+	    in->gateway_id);
+	if (n > 0 && (size_t)n < sizeof buf &&
+	    hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
+	    &mac) == 0)
+		seen = hl_dedup_seen(core->dedup, &mac, time(NULL));
+	explicit_bzero(buf, sizeof buf);
+	return seen;
 }
 
 /*
@@ -276,6 +290,7 @@ core_session_load(struct hl_core *core, const struct hl_phone *phone,
 	struct hl_pseudonym current, previous;
 	int rc;
 
+	memset(s, 0, sizeof *s);
 	if (hl_pseudonym_current(core->pseudonyms, phone, &current) == -1)
 		return false;
 	rc = hl_store_session_get(core->store, &current, now, s);
@@ -296,6 +311,17 @@ core_session_load(struct hl_core *core, const struct hl_phone *phone,
 		return false;
 	}
 	return strcmp(s->channel, hl_channel_name(in->channel)) == 0;
+}
+
+/* Returns true if a pseudonym is all zero bytes (none was computed). */
+static bool
+core_pseudonym_is_zero(const struct hl_pseudonym *p)
+{
+	unsigned char any = 0;
+
+	for (size_t i = 0; i < sizeof p->mac; i++)
+		any |= p->mac[i];
+	return any == 0;
 }
 
 /* Adds one count for a node, unless there is no node. */
@@ -388,17 +414,19 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	int64_t now = time(NULL);
 
 	core->messages++;
-	if (core_is_duplicate(core, in)) {
-		core_answer_status(HL_REPLY_DUPLICATE, cb, ctx);
-		return 0;
-	}
-
 	/* An unparseable sender is answered but never stored. */
 	persist = in->sender != NULL &&
 	    hl_phone_normalise(in->sender, core->region, &phone) == 0;
+	if (core_is_duplicate(core, in, persist ? phone.e164 : in->sender)) {
+		hl_phone_wipe(&phone);
+		core_answer_status(HL_REPLY_DUPLICATE, cb, ctx);
+		return 0;
+	}
 	if (persist) {
 		resumed = core_session_load(core, &phone, in, now, &session);
 		hl_phone_wipe(&phone);
+		/* No pseudonym, no key: answer, but store nothing. */
+		persist = !core_pseudonym_is_zero(&session.who);
 	}
 	if (resumed) {
 		const struct hl_menu *pinned;
@@ -423,6 +451,10 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		return 0;
 	}
 	core_record(core, in, tree, &session, persist, &result, now);
+	/* "Your data has been deleted" must be true when it is sent: commit,
+	 * scrub and checkpoint before answering.  Forget-me is rare. */
+	if (result.forget)
+		hl_core_flush(core);
 	core_answer(&result, cb, ctx);
 	hl_engine_result_clear(&result);
 	explicit_bzero(&session, sizeof session);

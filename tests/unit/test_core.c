@@ -206,6 +206,34 @@ test_duplicate_gateway_id(void **state)
 	say(f, "+31612345678", "1", HL_CHANNEL_SMS, "SM124");
 	assert_int_equal(f->status, HL_REPLY_OK);
 	assert_true(strncmp(f->reply, "Informatie.", 11) == 0);
+	/* Ids are unique per sender only: another sender's SM123 is new,
+	 * and a retry spelled another way is still the same sender. */
+	say(f, "+31687654321", "hoi", HL_CHANNEL_SMS, "SM123");
+	assert_int_equal(f->status, HL_REPLY_OK);
+	say(f, "0612345678", "1", HL_CHANNEL_SMS, "SM124");
+	assert_int_equal(f->status, HL_REPLY_DUPLICATE);
+}
+
+static void
+test_forget_is_committed_before_the_reply(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_inbound in = {
+		.adapter = "test",
+		.channel = HL_CHANNEL_SMS,
+		.sender = "+31655555555",
+		.text = { "hoi", 3 },
+	};
+
+	assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+	assert_int_equal(hl_core_flush(f->core), 0);
+	assert_int_equal(sessions(f), 1);
+	in.text = (struct hl_msg_text){ "WIS", 3 };
+	/* No flush here: the reply itself must come after the delete. */
+	assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+	assert_string_equal(f->reply, "Gewist.");
+	assert_false(hl_store_in_batch(f->store));
+	assert_int_equal(sessions(f), 0);
 }
 
 static void
@@ -282,6 +310,8 @@ main(void)
 		    test_unparseable_sender_not_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_gateway_id,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_forget_is_committed_before_the_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_publish_pins_sessions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ussd_final_screen_ends,
