@@ -6,10 +6,13 @@
  *    "id": "gateway-message-id", "lang": "nl"}          (id, lang optional)
  *   200 {"reply": "...", "end": false, "coding": "gsm7"}
  *
+ * The body is JSON whatever the Content-Type says among absent,
+ * application/json and application/x-www-form-urlencoded (curl -d).
  * Errors are JSON too: 400 malformed body or fields, 401 missing or wrong
  * secret (when `secret` is set; sent as "Authorization: Bearer <secret>"),
- * 405 other methods, 413 body or text over the cap, 415 other content
- * types, 500 internal.  A rejected request stores nothing.  A retry with an
+ * 405 other methods, 413 text over max_text, 415 other content types,
+ * 500 internal.  One exception: a body over [http] max_body is refused by
+ * evhttp itself with its own 413 page before we see the request.  A rejected request stores nothing.  A retry with an
  * id seen in the last minutes gets 200 {"reply": null, "duplicate": true}.
  * The body is parsed by jansson (Debian libjansson): strict UTF-8, duplicate
  * keys refused, no hand-written JSON parser.
@@ -79,14 +82,29 @@ json_is_authorised(const struct json_adapter *ja, struct evhttp_request *req)
 	return have == want && CRYPTO_memcmp(auth, ja->secret, want) == 0;
 }
 
-/* Returns true if the content type is JSON (or absent). */
+/* Returns true if a Content-Type's media type (before any ';') is name. */
+static bool
+json_media_type_is(const char *type, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncasecmp(type, name, n) == 0 &&
+	    (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+/*
+ * Returns true if the content type may carry our JSON body: absent,
+ * application/json, or application/x-www-form-urlencoded because that is
+ * what `curl -d '{...}'` sends (the body is still parsed as JSON).
+ */
 static bool
 json_is_json_type(struct evhttp_request *req)
 {
 	const char *type = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Content-Type");
 
-	return type == NULL || strncasecmp(type, "application/json", 16) == 0;
+	return type == NULL || json_media_type_is(type, "application/json") ||
+	    json_media_type_is(type, "application/x-www-form-urlencoded");
 }
 
 /* Sends the engine's reply as JSON. */
@@ -193,10 +211,12 @@ json_handle(struct evhttp_request *req, void *arg)
 		json_error(req, 405, "Method Not Allowed", "use POST");
 		return;
 	}
-	if (ja->stopped) {
-		json_error(req, 503, "Service Unavailable", "shutting down");
-		return;
-	}
+	/* After SIGTERM the listener is closed; a request that still arrives
+	 * came on a connection accepted before, so it is answered as usual
+	 * and the connection closed after it. */
+	if (ja->stopped)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Connection", "close");
 	if (!json_is_authorised(ja, req)) {
 		json_error(req, 401, "Unauthorized", "missing or wrong secret");
 		return;

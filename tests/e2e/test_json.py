@@ -85,6 +85,18 @@ check(r.startswith(menu["messages"]["invalid"]["nl"]),
 status, body = d.message(sender, "\ud800")  # lone surrogate: JSON refuses
 check(status == 400, "a lone surrogate is a 400")
 
+# The README's own command: curl -d sends application/x-www-form-urlencoded.
+status, _, body = d.request(
+    "POST", "/v1/message",
+    b'{"from":"+31612345678","text":"1","channel":"sms"}',
+    {"Content-Type": "application/x-www-form-urlencoded"})
+check(status == 200 and json.loads(body)["reply"], "curl -d works (%d)"
+      % status)
+status, _, body = d.request(
+    "POST", "/v1/message", b'{"from":"+31612345678","text":"1"}',
+    {"Content-Type": "application/json; charset=utf-8"})
+check(status == 200, "application/json with parameters accepted")
+
 # 3. Retries with the same gateway id are answered once.
 s1, b1 = d.message("+31622222222", "1", id="gw-abc-1")
 s2, b2 = d.message("+31622222222", "1", id="gw-abc-1")
@@ -118,6 +130,8 @@ bad = [
     ("POST", "/v1/message", big, {}, 413),
     ("POST", "/v1/message", b'{"from":"+31612345678","text":"1"}',
      {"Content-Type": "text/plain"}, 415),
+    ("POST", "/v1/message", b'{"from":"+31612345678","text":"1"}',
+     {"Content-Type": "application/jsonx"}, 415),
     ("GET", "/v1/message", None, {}, 405),
     ("PUT", "/v1/message", b"{}", {}, 405),
     ("POST", "/nope", b"{}", {}, 404),
