@@ -240,6 +240,21 @@ daemon_no_core_dumps(void)
 #endif
 }
 
+/* Raises the soft limit on open files to the hard one: each gateway
+ * connection is a descriptor. */
+static void
+daemon_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			hl_log_warn("cannot raise the open-file limit: %s",
+			    strerror(errno));
+	}
+}
+
 static void daemon_stop(void *arg);
 
 /* Creates and starts one adapter if its section enables it. */
@@ -264,8 +279,10 @@ daemon_add_adapter(struct daemon *d, const char *name, bool def, char *err,
 	if (hl_config_bool(d->config, section, "enabled", def, &enabled, err,
 	    len) == -1)
 		return -1;
-	if (!enabled)
+	if (!enabled) {
+		hl_config_ignore_section(d->config, section);
 		return 0;
+	}
 	if (d->n_adapters == DAEMON_MAX_ADAPTERS) {
 		snprintf(err, len, "too many adapters");
 		return -1;
@@ -478,6 +495,7 @@ hl_daemon_run(const struct hl_daemon_args *args)
 
 	hl_log_open("helplined", false, HL_LOG_INFO);
 	daemon_no_core_dumps();
+	daemon_raise_nofile();
 	d.config = args->config_path ? hl_config_load(args->config_path, err,
 	    sizeof err) : hl_config_new();
 	if (d.config == NULL || daemon_overrides(&d, args) == -1 ||

@@ -6,6 +6,7 @@
  * buffers more) and the idle timeout; unknown paths get 404.  Nothing about
  * a request is logged: its line and query string may carry numbers.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
@@ -20,13 +22,71 @@
 #include "helpline/log.h"
 
 #define HTTP_MAX_HEADERS 8192
+#define HTTP_ACCEPT_PAUSE_MS 100
 
 struct hl_http {
 	struct evhttp *evhttp;
 	struct evhttp_bound_socket *bound;
+	struct event *resume_ev;	/* re-enables accepting after a pause */
+	unsigned long accept_pauses;
 	unsigned port;
 	size_t max_body;
+	struct hl_http *next;		/* in http_all */
 };
+
+/*
+ * Every live listener.  libevent calls the accept error callback with
+ * evhttp's own argument (the struct evhttp), so this maps it back to ours;
+ * the daemon is single-threaded and has one or two of them.
+ */
+static struct hl_http *http_all;
+
+/* Finds our listener by its evhttp. */
+static struct hl_http *
+http_find(const void *evhttp)
+{
+	for (struct hl_http *h = http_all; h != NULL; h = h->next) {
+		if ((const void *)h->evhttp == evhttp)
+			return h;
+	}
+	return NULL;
+}
+
+/* Accepts connections again after a pause. */
+static void
+http_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct hl_http *http = arg;
+
+	(void)fd;
+	(void)what;
+	if (http->bound != NULL)
+		evconnlistener_enable(
+		    evhttp_bound_socket_get_listener(http->bound));
+}
+
+/*
+ * Handles a failed accept().  Out of file descriptors, the pending
+ * connection stays in the backlog and the listener would be woken again
+ * at once, spinning and flooding the log: pause accepting for a moment
+ * instead, and log the first pause and then every hundredth.
+ */
+static void
+http_accept_error_cb(struct evconnlistener *listener, void *arg)
+{
+	struct hl_http *http = http_find(arg);
+	int err = EVUTIL_SOCKET_ERROR();
+	const struct timeval pause = { 0, HTTP_ACCEPT_PAUSE_MS * 1000 };
+
+	if (http == NULL)
+		return;
+	if (http->accept_pauses++ % 100 == 0)
+		hl_log_warn("http: accept failed (%s); pausing %d ms "
+		    "(%lu pauses so far)", evutil_socket_error_to_string(err),
+		    HTTP_ACCEPT_PAUSE_MS, http->accept_pauses);
+	evconnlistener_disable(listener);
+	evtimer_add(http->resume_ev, &pause);
+}
 
 /* Answers requests for paths no adapter registered. */
 static void
@@ -85,6 +145,16 @@ hl_http_new(struct event_base *base, const struct hl_http_opts *opts,
 		goto fail;
 	}
 	http->port = http_bound_port(evhttp_bound_socket_get_fd(http->bound));
+	http->resume_ev = evtimer_new(base, http_resume_cb, http);
+	if (http->resume_ev == NULL) {
+		snprintf(err, errlen, "http: out of memory");
+		goto fail;
+	}
+	evconnlistener_set_error_cb(
+	    evhttp_bound_socket_get_listener(http->bound),
+	    http_accept_error_cb);
+	http->next = http_all;
+	http_all = http;
 	return http;
 fail:
 	hl_http_free(http);
@@ -171,6 +241,14 @@ hl_http_free(struct hl_http *http)
 {
 	if (http == NULL)
 		return;
+	for (struct hl_http **pp = &http_all; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == http) {
+			*pp = http->next;
+			break;
+		}
+	}
+	if (http->resume_ev != NULL)
+		event_free(http->resume_ev);
 	if (http->evhttp != NULL)
 		evhttp_free(http->evhttp);
 	free(http);
