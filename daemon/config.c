@@ -284,6 +284,16 @@ hl_config_bool(struct hl_config *cfg, const char *section, const char *key,
 	return config_bad(cfg, e, "yes or no", err, errlen);
 }
 
+/* Marks every key of a section as read. */
+void
+hl_config_ignore_section(struct hl_config *cfg, const char *section)
+{
+	for (size_t i = 0; i < cfg->n; i++) {
+		if (strcmp(cfg->entries[i].section, section) == 0)
+			cfg->entries[i].used = true;
+	}
+}
+
 /* Reports the first key no module read. */
 int
 hl_config_check_unused(const struct hl_config *cfg, char *err, size_t errlen)

@@ -40,6 +40,10 @@ int hl_config_uint(struct hl_config *, const char *section, const char *key,
 int hl_config_bool(struct hl_config *, const char *section, const char *key,
     bool def, bool *out, char *err, size_t errlen);
 
+/* Marks every key of a section as read (the section of a disabled
+ * adapter: its settings wait for the day it is enabled). */
+void hl_config_ignore_section(struct hl_config *, const char *section);
+
 /* Writes "file:line: unknown key 'k' in [s]" for the first key no getter
  * read into err.  Returns 0 if every key was read, else -1. */
 int hl_config_check_unused(const struct hl_config *, char *err,

@@ -113,6 +113,14 @@ test_unknown_key_and_syntax(void **state)
 	hl_config_free(c);
 	unlink(path);
 
+	c = hl_config_load(write_config("[adapter.console]\nfrom = 06\n"),
+	    err, sizeof err);
+	assert_non_null(c);
+	hl_config_ignore_section(c, "adapter.console");
+	assert_int_equal(hl_config_check_unused(c, err, sizeof err), 0);
+	hl_config_free(c);
+	unlink(path);
+
 	c = hl_config_load(write_config("[http]\nport = 1\nthis is no ini\n"),
 	    err, sizeof err);
 	assert_null(c);
