@@ -6,5 +6,6 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/contrib/deps.sh"
 "$top/contrib/build.sh" "$top/build"
-echo "helplined: also answering JSON on http://127.0.0.1:8088/v1/message"
+echo "helplined: also answering JSON on http://127.0.0.1:8088/v1/message" \
+	"(unless --port says otherwise)"
 exec "$top/build/helplined" --console "$@"
