@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -33,6 +34,8 @@ struct console_adapter {
 	enum hl_channel channel;
 	unsigned max_text;
 	bool interactive;
+	bool from_file;		/* stdin is a regular file: epoll cannot
+				 * watch it, so read a chunk per iteration */
 	bool stopped;
 	void (*request_stop)(void *);
 	void *stop_ctx;
@@ -122,10 +125,13 @@ console_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct console_adapter *ca = arg;
 	int n;
 
+	(void)fd;
 	(void)what;
-	n = evbuffer_read(ca->input, fd, CONSOLE_READ_CHUNK);
+	n = evbuffer_read(ca->input, STDIN_FILENO, CONSOLE_READ_CHUNK);
 	if (n > 0) {
 		console_drain(ca, false);
+		if (ca->from_file && !ca->stopped)
+			event_active(ca->read_ev, EV_READ, 0);
 		return;
 	}
 	console_drain(ca, true);
@@ -177,11 +183,20 @@ static int
 console_start(void *state)
 {
 	struct console_adapter *ca = state;
+	struct stat st;
 
-	ca->read_ev = event_new(ca->base, STDIN_FILENO, EV_READ | EV_PERSIST,
-	    console_read_cb, ca);
-	if (ca->read_ev == NULL || event_add(ca->read_ev, NULL) == -1)
-		return -1;
+	ca->from_file = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+	if (ca->from_file) {
+		ca->read_ev = event_new(ca->base, -1, 0, console_read_cb, ca);
+		if (ca->read_ev == NULL)
+			return -1;
+		event_active(ca->read_ev, EV_READ, 0);
+	} else {
+		ca->read_ev = event_new(ca->base, STDIN_FILENO,
+		    EV_READ | EV_PERSIST, console_read_cb, ca);
+		if (ca->read_ev == NULL || event_add(ca->read_ev, NULL) == -1)
+			return -1;
+	}
 	if (ca->interactive) {
 		fputs("helplined console: type a message and press Enter "
 		    "(Ctrl-D ends).\n", stdout);

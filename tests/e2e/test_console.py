@@ -36,4 +36,23 @@ for i, (got, want) in enumerate(zip(replies, expect)):
 log = d.log()
 check("end of input" in log and "stopped cleanly" in log,
       "console end of input logged and clean stop")
+
+# stdin redirected from a regular file (epoll cannot watch one).
+import os
+import subprocess
+import tempfile
+work = tempfile.mkdtemp(prefix="hl-e2e-file-")
+script = os.path.join(work, "input.txt")
+with open(script, "w") as f:
+    f.write("hallo\n%s\n" % first_option["key"])
+with open(script) as f:
+    out = subprocess.run(
+        [d.proc.args[0], "--console", "--state-dir", os.path.join(work, "s"),
+         "--port", "0"], stdin=f, capture_output=True, timeout=30)
+check(out.returncode == 0, "console from a file exits 0 (%d): %s"
+      % (out.returncode, out.stderr.decode()[-300:]))
+replies = [r for r in out.stdout.decode().split("\n\n") if r.strip()]
+check(len(replies) == 2 and
+      replies[1].startswith(text_of(menu, first_option["goto"], "nl")),
+      "console from a file answers each line")
 finish()
