@@ -453,6 +453,10 @@ engine_start(const struct hl_menu *m, const struct hl_budget *budget,
 	    engine_match_keyword(m, pos.li, s, len, &mt))) {
 		if (mt.move == MOVE_GLOBAL && mt.global == HL_GLOBAL_FORGET)
 			return engine_forget(m, &pos, out);
+		/* SMS users often open with HELP: show the help screen. */
+		if (mt.move == MOVE_GLOBAL && mt.global == HL_GLOBAL_HELP &&
+		    m->globals[HL_GLOBAL_HELP].target != NULL)
+			pos.node = m->globals[HL_GLOBAL_HELP].target;
 		if (mt.move == MOVE_LANGUAGE) {
 			pos.li = mt.li;
 		} else if (mt.move == MOVE_NODE) {

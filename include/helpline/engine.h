@@ -14,7 +14,8 @@
  *                                -> that node
  *   anything else                -> the "invalid" message + the same screen
  * A new session (state == NULL) shows the start node, unless its first
- * message is a keyword or a language word, which it honours.
+ * message is a keyword, a language word or a help word, which it honours
+ * (a forget word as first message stores nothing and says so).
  * On USSD a node without options is final: the reply ends the session.
  */
 #ifndef HELPLINE_ENGINE_H

@@ -184,6 +184,13 @@ test_new_session_keyword(void **state)
 	assert_string_equal(r.reply, home_en);
 	assert_true(r.started);
 	hl_engine_result_clear(&r);
+	/* A help word as the first message shows the help screen. */
+	assert_int_equal(hl_engine_step(&f->m, &sms1, NULL, NULL, "HELP", 4,
+	    &r), 0);
+	assert_string_equal(r.state.node,
+	    f->m.globals[HL_GLOBAL_HELP].target->id);
+	assert_true(r.started);
+	hl_engine_result_clear(&r);
 }
 
 static void
