@@ -553,6 +553,38 @@ check_budgets(const struct hl_menu *m, const struct hl_menu_check_opts *o,
 		}
 }
 
+/*
+ * Refuses a forget-me confirmation that does not fit one screen: it ends
+ * the session, so it cannot be split into pages.  (Message texts carry no
+ * mark, so the finding names the message instead of a line.)
+ */
+static void
+check_final_messages(const struct hl_menu *m,
+    const struct hl_menu_check_opts *o, struct hl_diags *d)
+{
+	const struct hl_budget *budgets[] = { &o->sms, &o->ussd };
+	static const struct hl_menu_mark nowhere = { 0, 0 };
+
+	for (size_t li = 0; li < m->n_languages; li++) {
+		const char *s = hl_menu_text_get(&m->messages.forgotten,
+		    (int)li);
+
+		for (size_t b = 0; b < 2; b++) {
+			struct hl_budget budget = *budgets[b];
+
+			budget.channel = b == 0 ? HL_CHANNEL_SMS :
+			    HL_CHANNEL_USSD;
+			if (hl_text_fits(&budget, s, strlen(s)))
+				continue;
+			hl_diags_add(d, HL_DIAG_ERROR, m->file, nowhere, NULL,
+			    "messages.forgotten (%s) does not fit one %s "
+			    "screen; it ends the session, so it cannot be "
+			    "split: shorten it", m->languages[li],
+			    hl_channel_name(budget.channel));
+		}
+	}
+}
+
 /* Runs the semantic checks on a parsed tree (the loaders call it). */
 void
 hl_menu_check(const struct hl_menu *m, const struct hl_menu_check_opts *opts,
@@ -567,6 +599,8 @@ hl_menu_check(const struct hl_menu *m, const struct hl_menu_check_opts *opts,
 		return;
 	check_contacts(m, opts, d);
 	/* A tree with missing texts would be measured wrong: skip it. */
-	if (check_is_complete(m))
+	if (check_is_complete(m)) {
+		check_final_messages(m, opts, d);
 		check_budgets(m, opts, d);
+	}
 }

@@ -338,6 +338,30 @@ test_budget_segments(void **state)
 	hl_diags_clear(&d);
 }
 
+/* A forget-me confirmation over a tight budget refuses the tree: it
+ * cannot be split, since the session ends with it. */
+static void
+test_final_message_must_fit(void **state)
+{
+	struct hl_menu_check_opts	 o = test_opts;
+	struct hl_diags			 d = { 0 };
+	struct hl_menu			*m;
+	bool				 named = false;
+
+	(void)state;
+	o.ussd.ussd_chars = 20;
+	m = test_load("valid.yaml", &o, &d);
+	assert_null(m);
+	for (size_t i = 0; i < d.n; i++) {
+		if (d.items[i].severity == HL_DIAG_ERROR &&
+		    strstr(d.items[i].message, "messages.forgotten") != NULL &&
+		    strstr(d.items[i].message, "ussd") != NULL)
+			named = true;
+	}
+	assert_true(named);
+	hl_diags_clear(&d);
+}
+
 /* Every prefix of a valid file loads or is refused; nothing crashes. */
 static void
 test_truncated(void **state)
@@ -750,7 +774,7 @@ static const struct test_case warn_cases[] = {
 
 #define N_BAD	(sizeof(bad_cases) / sizeof(bad_cases[0]))
 #define N_WARN	(sizeof(warn_cases) / sizeof(warn_cases[0]))
-#define N_OTHER	11
+#define N_OTHER	12
 
 int
 main(void)
@@ -773,6 +797,8 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_valid);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_opts);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_budget_segments);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_final_message_must_fit);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_truncated);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_empty);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refused_early);
