@@ -9,8 +9,9 @@
  *
  * Writes are grouped: the first write opens a transaction and a timer
  * commits it batch_ms later, so a burst of messages costs one commit.
- * Replies never wait for it: what a crash can lose is the last few
- * milliseconds of session moves, and sessions are short-lived anyway.  Old tree versions stay loaded while sessions use them.
+ * Replies never wait for it: what a crash can lose is the last batch of
+ * session moves, and sessions are short-lived anyway.  Forget-me commits
+ * at once.  Old tree versions stay loaded while sessions use them.
  */
 #include <stdlib.h>
 #include <string.h>

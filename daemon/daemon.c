@@ -128,7 +128,7 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 	    &d->core_opts.expire_interval, err, len) ||
 	    hl_config_uint(c, "sessions", "dedup_window", 300, 1, 86400,
 	    &d->core_opts.dedup_window, err, len) ||
-	    hl_config_uint(c, "store", "batch_ms", 50, 0, 1000,
+	    hl_config_uint(c, "store", "batch_ms", 250, 0, 1000,
 	    &d->core_opts.batch_ms, err, len) ||
 	    hl_config_uint(c, "screens", "sms_segments", 1, 1, 10, &segments,
 	    err, len) || hl_config_uint(c, "screens", "ussd_chars", 160, 20,

@@ -54,13 +54,13 @@ def wait_for(pred, timeout=10.0, what="condition"):
 
 
 def settled(read, what="the store to settle"):
-    """Reads until two reads 200 ms apart agree: the daemon commits a batch
-    up to [store] batch_ms (50 ms) after it answers, so a read right after
+    """Reads until two reads 400 ms apart agree: the daemon commits a batch
+    up to [store] batch_ms (250 ms) after it answers, so a read right after
     a reply may come just before that commit."""
     last = [read()]
 
     def same():
-        time.sleep(0.2)
+        time.sleep(0.4)
         now = read()
         ok = now == last[0]
         last[0] = now
