@@ -34,22 +34,6 @@ static const char contacts_en[] = "Call Veilig Thuis 0800-2000.\n"
     "0 Back 00 Menu";
 static const char help_nl[] = "Typ een nummer.\n0 Terug 00 Menu";
 
-/* Creates the tree for a test. */
-static int
-setup(void **state)
-{
-	*state = fx_new();
-	return 0;
-}
-
-/* Frees the tree of a test. */
-static int
-teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
-
 /* Makes a state. */
 static struct hl_engine_state
 st(const char *node, const char *lang, unsigned page)
@@ -906,39 +890,39 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_session, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_session, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_new_session_keyword,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_new_session_forget,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_global_keys, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_global_words, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_options, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_keywords, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unknown, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_bad_bytes, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_empty_and_long, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_back, setup, teardown),
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_global_keys, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_global_words, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_forget, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_options, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_keywords, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_bytes, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_long, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_back, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_full_screen,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_help_without_target,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_more, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ussd_leaf_ends, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_vanished_state, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_more, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_ussd_leaf_ends, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_vanished_state, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_walk, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sweep, fx_setup, fx_teardown),
 	};
 
 	const struct CMUnitTest yaml_tests[] = {

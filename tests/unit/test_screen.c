@@ -19,22 +19,6 @@
 
 #include "tree_fixture.h"
 
-/* Creates the tree for a test. */
-static int
-setup(void **state)
-{
-	*state = fx_new();
-	return 0;
-}
-
-/* Frees the tree of a test. */
-static int
-teardown(void **state)
-{
-	free(*state);
-	return 0;
-}
-
 /* Returns a malloc'd string of n copies of the UTF-8 character c. */
 static char *
 repeat(const char *c, size_t n)
@@ -557,41 +541,41 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_render_start_nl_en,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_render_inner, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_render_prefix, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_nav_help_node, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_nav_rules, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_160_septets, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_161_septets, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_euro, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_ucs2, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_ussd, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_words, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_long_word, setup,
-		    teardown),
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_render_inner, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_render_prefix, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nav_help_node, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_nav_rules, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_160_septets, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_161_septets, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_euro, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_ucs2, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_ussd, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_words, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_long_word, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_page_options_whole,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_page_prefix_first,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_page_multi_segment,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_property, setup,
-		    teardown),
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_page_property, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_page_budget_too_small,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8_text,
-		    setup, teardown),
+		    fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests_name("screen", tests, NULL, NULL);

@@ -148,3 +148,19 @@ fx_new(void)
 	    "Your data has been deleted.");
 	return f;
 }
+
+/* Creates the tree for a test. */
+int
+fx_setup(void **state)
+{
+	*state = fx_new();
+	return 0;
+}
+
+/* Frees the tree of a test. */
+int
+fx_teardown(void **state)
+{
+	free(*state);
+	return 0;
+}

@@ -36,4 +36,8 @@ void fx_text(struct hl_menu_text *t, const char *nl, const char *en);
 /* Builds the tree (caller frees with free()). */
 struct fixture *fx_new(void);
 
+/* cmocka setup and teardown: a fresh tree in *state for each test. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
+
 #endif
