@@ -17,31 +17,8 @@
 #include "helpline/screen.h"
 #include "helpline/text.h"
 
+#include "text_helpers.h"
 #include "tree_fixture.h"
-
-/* Returns a malloc'd string of n copies of the UTF-8 character c. */
-static char *
-repeat(const char *c, size_t n)
-{
-	size_t cl = strlen(c);
-	char *s = malloc(cl * n + 1);
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++)
-		memcpy(s + i * cl, c, cl);
-	s[cl * n] = '\0';
-	return s;
-}
-
-/* Counts s as one SMS would carry it. */
-static struct hl_sms_count
-count(const char *s)
-{
-	struct hl_sms_count c;
-
-	assert_int_equal(hl_sms_count(s, strlen(s), &c), 0);
-	return c;
-}
 
 /* Checks what every rendering must satisfy: each page valid and within
  * budget, the marker on every page but the last. */

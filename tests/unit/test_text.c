@@ -17,35 +17,12 @@
 
 #include "helpline/text.h"
 
+#include "text_helpers.h"
+
 #define EURO	"\xE2\x82\xAC"	/* U+20AC */
 #define E_ACUTE	"\xC3\xA9"	/* U+00E9, in GSM-7 */
 #define E_DIAER	"\xC3\xAB"	/* U+00EB, not in GSM-7 */
 #define GRIN	"\xF0\x9F\x98\x80"	/* U+1F600 */
-
-/* Builds a string of n copies of unit; the caller frees it. */
-static char *
-repeat(const char *unit, size_t n)
-{
-	size_t	 ulen = strlen(unit), i;
-	char	*s;
-
-	s = malloc(ulen * n + 1);
-	assert_non_null(s);
-	for (i = 0; i < n; i++)
-		memcpy(s + i * ulen, unit, ulen);
-	s[ulen * n] = '\0';
-	return s;
-}
-
-/* Counts a NUL-terminated string, asserting it is valid. */
-static struct hl_sms_count
-count(const char *s)
-{
-	struct hl_sms_count	c;
-
-	assert_int_equal(hl_sms_count(s, strlen(s), &c), 0);
-	return c;
-}
 
 /* Checks whether s fits an SMS budget of some segments. */
 static bool
