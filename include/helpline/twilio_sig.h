@@ -14,13 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "helpline/form.h"
+
 #define HL_TWILIO_SIG_LEN 28	/* base64 of 20 bytes, without NUL */
 
-/* One decoded form parameter (borrowed). */
-struct hl_form_param {
-	const char *name;
-	const char *value;
-};
 
 /* Computes the signature of url and params into out (NUL-terminated).
  * Returns 0, or -1 on OOM or an oversized input. */
