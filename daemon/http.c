@@ -23,6 +23,14 @@
 
 #define HTTP_MAX_HEADERS 8192
 #define HTTP_ACCEPT_PAUSE_MS 100
+#define HTTP_MAX_PREFIXES 8
+
+/* A handler for every path under a prefix. */
+struct http_prefix {
+	char *prefix;
+	hl_http_cb cb;
+	void *arg;
+};
 
 struct hl_http {
 	struct evhttp *evhttp;
@@ -31,6 +39,8 @@ struct hl_http {
 	unsigned long accept_pauses;
 	unsigned port;
 	size_t max_body;
+	struct http_prefix prefixes[HTTP_MAX_PREFIXES];
+	size_t n_prefixes;
 	struct hl_http *next;		/* in http_all */
 };
 
@@ -88,13 +98,22 @@ http_accept_error_cb(struct evconnlistener *listener, void *arg)
 	evtimer_add(http->resume_ev, &pause);
 }
 
-/* Answers requests for paths no adapter registered. */
+/* Sends a request to the prefix route it falls under, or answers 404. */
 static void
-http_not_found(struct evhttp_request *req, void *arg)
+http_dispatch(struct evhttp_request *req, void *arg)
 {
 	static const char body[] = "{\"error\":\"not found\"}\n";
+	struct hl_http *http = arg;
+	const char *path = hl_http_path(req);
 
-	(void)arg;
+	for (size_t i = 0; path != NULL && i < http->n_prefixes; i++) {
+		const struct http_prefix *p = &http->prefixes[i];
+
+		if (strncmp(path, p->prefix, strlen(p->prefix)) == 0) {
+			p->cb(req, p->arg);
+			return;
+		}
+	}
 	hl_http_reply(req, HTTP_NOTFOUND, "Not Found", "application/json",
 	    body, sizeof body - 1);
 }
@@ -135,7 +154,7 @@ hl_http_new(struct event_base *base, const struct hl_http_opts *opts,
 	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_default_content_type(http->evhttp,
 	    "text/plain; charset=utf-8");
-	evhttp_set_gencb(http->evhttp, http_not_found, NULL);
+	evhttp_set_gencb(http->evhttp, http_dispatch, http);
 	http->bound = evhttp_bind_socket_with_handle(http->evhttp,
 	    opts->address, (ev_uint16_t)opts->port);
 	if (http->bound == NULL) {
@@ -167,6 +186,37 @@ hl_http_route(struct hl_http *http, const char *path, hl_http_cb cb,
     void *arg)
 {
 	return evhttp_set_cb(http->evhttp, path, cb, arg) == 0 ? 0 : -1;
+}
+
+/* Registers a handler for a path prefix. */
+int
+hl_http_route_prefix(struct hl_http *http, const char *prefix,
+    hl_http_cb cb, void *arg)
+{
+	struct http_prefix *p;
+
+	if (http->n_prefixes == HTTP_MAX_PREFIXES)
+		return -1;
+	for (size_t i = 0; i < http->n_prefixes; i++) {
+		if (strcmp(http->prefixes[i].prefix, prefix) == 0)
+			return -1;
+	}
+	p = &http->prefixes[http->n_prefixes];
+	if ((p->prefix = strdup(prefix)) == NULL)
+		return -1;
+	p->cb = cb;
+	p->arg = arg;
+	http->n_prefixes++;
+	return 0;
+}
+
+/* Returns a request's path. */
+const char *
+hl_http_path(struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+
+	return uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 }
 
 /* Returns the bound port. */
@@ -251,5 +301,7 @@ hl_http_free(struct hl_http *http)
 		event_free(http->resume_ev);
 	if (http->evhttp != NULL)
 		evhttp_free(http->evhttp);
+	for (size_t i = 0; i < http->n_prefixes; i++)
+		free(http->prefixes[i].prefix);
 	free(http);
 }

@@ -34,6 +34,15 @@ struct hl_http *hl_http_new(struct event_base *, const struct hl_http_opts *,
 int hl_http_route(struct hl_http *, const char *path, hl_http_cb cb,
     void *arg);
 
+/* Registers a handler for every path that starts with prefix (for a
+ * secret carried in the path); exact routes win.  Returns 0 or -1. */
+int hl_http_route_prefix(struct hl_http *, const char *prefix,
+    hl_http_cb cb, void *arg);
+
+/* Returns a request's path as sent ("/ussd/abc", not percent-decoded),
+ * without its query string; NULL if the URI did not parse. */
+const char *hl_http_path(struct evhttp_request *);
+
 /* Returns the port actually bound. */
 unsigned hl_http_port(const struct hl_http *);
 
