@@ -282,38 +282,56 @@ core_expire_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Returns the budget of a channel. */
-static const struct hl_budget *
-core_budget(const struct hl_core *core, enum hl_channel channel)
+const struct hl_budget *
+hl_core_budget(const struct hl_core *core, enum hl_channel channel)
 {
 	return channel == HL_CHANNEL_USSD ? &core->opts.ussd : &core->opts.sms;
 }
 
 /*
- * Returns true if this message is a retry of one already answered.  The
- * id is only unique per gateway and sender, so the MAC covers adapter,
+ * Computes the de-duplication MAC of a message's gateway id into *mac.
+ * The id is only unique per gateway and sender, so the MAC covers adapter,
  * sender and id (in a domain of its own: no pseudonym can equal it); the
- * buffer holding them is wiped before returning.
+ * buffer holding them is wiped before returning.  Returns false if the
+ * message carries no id (or no MAC could be made).
  */
 static bool
-core_is_duplicate(struct hl_core *core, const struct hl_inbound *in,
-    const char *sender)
+core_dedup_mac(struct hl_core *core, const struct hl_inbound *in,
+    const char *sender, struct hl_pseudonym *mac)
 {
-	struct hl_pseudonym mac;
 	char buf[512];
 	int n;
-	bool seen = false;
+	bool ok = false;
 
 	if (in->gateway_id == NULL || in->gateway_id[0] == '\0')
 		return false;
 	n = snprintf(buf, sizeof buf, "dedup%c%s%c%s%c%s", '\0',
 	    in->adapter ? in->adapter : "", '\0', sender ? sender : "", '\0',
 	    in->gateway_id);
-	if (n > 0 && (size_t)n < sizeof buf &&
-	    hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
-	    &mac) == 0)
-		seen = hl_dedup_seen(core->dedup, &mac, time(NULL));
+	if (n > 0 && (size_t)n < sizeof buf)
+		ok = hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
+		    mac) == 0;
 	explicit_bzero(buf, sizeof buf);
-	return seen;
+	return ok;
+}
+
+/* Answers a retry with the reply the first attempt got, if it is still
+ * kept (the first answer may be what the gateway lost). */
+static void
+core_answer_duplicate(struct hl_core *core, const struct hl_pseudonym *mac,
+    hl_reply_cb cb, void *ctx)
+{
+	struct hl_reply reply = { .status = HL_REPLY_DUPLICATE, .text = "" };
+	struct hl_sms_count count;
+	const char *text;
+
+	text = hl_dedup_reply(core->dedup, mac, &reply.len, &reply.end);
+	if (text != NULL) {
+		reply.text = text;
+		if (hl_sms_count(text, reply.len, &count) == 0)
+			reply.coding = count.coding;
+	}
+	cb(&reply, ctx);
 }
 
 /*
@@ -427,9 +445,11 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 		hl_log_err("store: session write failed");
 }
 
-/* Answers through the adapter's callback. */
+/* Answers through the adapter's callback, keeping a copy for retries of
+ * a message with a gateway id (dedup_mac non-NULL). */
 static void
-core_answer(const struct hl_engine_result *r, hl_reply_cb cb, void *ctx)
+core_answer(struct hl_core *core, const struct hl_engine_result *r,
+    const struct hl_pseudonym *dedup_mac, hl_reply_cb cb, void *ctx)
 {
 	struct hl_reply reply = {
 		.status = HL_REPLY_OK,
@@ -442,6 +462,9 @@ core_answer(const struct hl_engine_result *r, hl_reply_cb cb, void *ctx)
 
 	if (hl_sms_count(reply.text, reply.len, &count) == 0)
 		reply.coding = count.coding;
+	if (dedup_mac != NULL && hl_dedup_keep_reply(core->dedup, dedup_mac,
+	    reply.text, reply.len, reply.end) == -1)
+		hl_log_warn("dedup: reply not kept for retries");
 	cb(&reply, ctx);
 }
 
@@ -463,17 +486,20 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	struct hl_session session;
 	struct hl_engine_state state;
 	struct hl_engine_result result;
+	struct hl_pseudonym dedup_mac;
 	const struct hl_menu *tree = core->trees->tree;
-	bool persist, resumed = false;
+	bool persist, has_id, resumed = false;
 	int64_t now = time(NULL);
 
 	core->messages++;
 	/* An unparseable sender is answered but never stored. */
 	persist = in->sender != NULL &&
 	    hl_phone_normalise(in->sender, core->region, &phone) == 0;
-	if (core_is_duplicate(core, in, persist ? phone.e164 : in->sender)) {
+	has_id = core_dedup_mac(core, in, persist ? phone.e164 : in->sender,
+	    &dedup_mac);
+	if (has_id && hl_dedup_seen(core->dedup, &dedup_mac, time(NULL))) {
 		hl_phone_wipe(&phone);
-		core_answer_status(HL_REPLY_DUPLICATE, cb, ctx);
+		core_answer_duplicate(core, &dedup_mac, cb, ctx);
 		return 0;
 	}
 	if (persist) {
@@ -497,7 +523,7 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		state.page = session.page;
 	}
 
-	if (hl_engine_step(tree, core_budget(core, in->channel),
+	if (hl_engine_step(tree, hl_core_budget(core, in->channel),
 	    resumed ? &state : NULL, in->lang_hint, in->text.bytes,
 	    in->text.len, &result) == -1) {
 		hl_log_err("engine: out of memory");
@@ -509,7 +535,7 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	 * scrub and checkpoint before answering.  Forget-me is rare. */
 	if (result.forget)
 		hl_core_flush(core);
-	core_answer(&result, cb, ctx);
+	core_answer(core, &result, has_id ? &dedup_mac : NULL, cb, ctx);
 	hl_engine_result_clear(&result);
 	explicit_bzero(&session, sizeof session);
 	return 0;

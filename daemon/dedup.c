@@ -23,6 +23,9 @@
 struct entry {
 	struct hl_pseudonym	id;
 	time_t			at;
+	char			*reply;	/* the answer given, for a retry */
+	size_t			 len;
+	bool			 end;
 };
 
 struct hl_dedup {
@@ -70,14 +73,30 @@ fail:
 	return NULL;
 }
 
+/* Frees the reply kept with an entry. */
+static void
+drop_reply(struct entry *e)
+{
+	if (e->reply != NULL) {
+		explicit_bzero(e->reply, e->len);
+		free(e->reply);
+	}
+	e->reply = NULL;
+	e->len = 0;
+	e->end = false;
+}
+
 /* Wipes and frees. */
 void
 hl_dedup_free(struct hl_dedup *d)
 {
 	if (d == NULL)
 		return;
-	if (d->ring != NULL)
+	if (d->ring != NULL) {
+		for (size_t i = 0; i < d->capacity; i++)
+			drop_reply(&d->ring[i]);
 		explicit_bzero(d->ring, d->capacity * sizeof *d->ring);
+	}
 	free(d->ring);
 	free(d->table);
 	free(d);
@@ -137,6 +156,7 @@ evict_oldest(struct hl_dedup *d)
 
 	if ((s = find(d, &e->id)) != NO_SLOT)
 		table_remove(d, s);
+	drop_reply(e);
 	explicit_bzero(e, sizeof *e);
 	d->head = (d->head + 1) % d->capacity;
 	d->count--;
@@ -189,8 +209,51 @@ hl_dedup_seen(struct hl_dedup *d, const struct hl_pseudonym *id_mac,
 		if (is_fresh(d, e->at, now))
 			return true;
 		e->at = now;
+		drop_reply(e);
 		return false;
 	}
 	record(d, id_mac, now);
 	return false;
+}
+
+/* Returns the entry of an id, or NULL. */
+static struct entry *
+entry_of(const struct hl_dedup *d, const struct hl_pseudonym *id_mac)
+{
+	size_t	s = find(d, id_mac);
+
+	return s == NO_SLOT ? NULL : &d->ring[d->table[s] - 1];
+}
+
+/* Keeps a copy of the reply given to a recorded id. */
+int
+hl_dedup_keep_reply(struct hl_dedup *d, const struct hl_pseudonym *id_mac,
+    const char *text, size_t len, bool end)
+{
+	struct entry	*e = entry_of(d, id_mac);
+	char		*copy;
+
+	if (e == NULL || (copy = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	drop_reply(e);
+	e->reply = copy;
+	e->len = len;
+	e->end = end;
+	return 0;
+}
+
+/* Returns the reply kept for an id. */
+const char *
+hl_dedup_reply(const struct hl_dedup *d, const struct hl_pseudonym *id_mac,
+    size_t *len, bool *end)
+{
+	const struct entry	*e = entry_of(d, id_mac);
+
+	if (e == NULL || e->reply == NULL)
+		return NULL;
+	*len = e->len;
+	*end = e->end;
+	return e->reply;
 }

@@ -13,7 +13,8 @@
  * 405 other methods, 413 text over max_text, 415 other content types,
  * 500 internal.  One exception: a body over [http] max_body is refused by
  * evhttp itself with its own 413 page before we see the request.  A rejected request stores nothing.  A retry with an
- * id seen in the last minutes gets 200 {"reply": null, "duplicate": true}.
+ * id seen in the last minutes gets 200 {"reply": <the first answer, or null
+ * if it is no longer kept>, "end": ..., "duplicate": true}.
  * The body is parsed by jansson (Debian libjansson): strict UTF-8, duplicate
  * keys refused, no hand-written JSON parser.
  */
@@ -121,7 +122,10 @@ json_reply_cb(const struct hl_reply *reply, void *ctx)
 		    "internal error");
 		return;
 	case HL_REPLY_DUPLICATE:
-		obj = json_pack("{s:n,s:b}", "reply", "duplicate", 1);
+		obj = reply->len == 0 ?
+		    json_pack("{s:n,s:b}", "reply", "duplicate", 1) :
+		    json_pack("{s:s%,s:b,s:b}", "reply", reply->text,
+		    reply->len, "end", reply->end, "duplicate", 1);
 		break;
 	default:
 		obj = json_pack("{s:s%,s:b,s:s}", "reply", reply->text,

@@ -38,7 +38,9 @@ struct hl_inbound {
 
 enum hl_reply_status {
 	HL_REPLY_OK,		/* text holds the reply */
-	HL_REPLY_DUPLICATE,	/* a retry of a message already answered */
+	HL_REPLY_DUPLICATE,	/* a retry of a message already answered:
+				 * text holds the first answer if it is still
+				 * kept, else it is empty (len 0) */
 	HL_REPLY_FAILED,	/* internal error: the adapter answers 5xx */
 };
 
@@ -83,6 +85,11 @@ int hl_core_submit(struct hl_core *, const struct hl_inbound *,
  * versions finish on them; an old tree is freed once no session uses it.
  * A tree whose version is already loaded is refused.  Returns 0 or -1. */
 int hl_core_publish(struct hl_core *, struct hl_menu *tree);
+
+/* Returns the screen budget of a channel (an adapter checks its gateway
+ * can carry it, e.g. Kannel's max-messages). */
+const struct hl_budget *hl_core_budget(const struct hl_core *,
+    enum hl_channel);
 
 /* Returns the live tree. */
 const struct hl_menu *hl_core_tree(const struct hl_core *);

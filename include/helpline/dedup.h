@@ -29,6 +29,18 @@ struct hl_dedup *hl_dedup_new(size_t capacity, unsigned window_seconds);
 bool hl_dedup_seen(struct hl_dedup *, const struct hl_pseudonym *id_mac,
     time_t now);
 
+/* Keeps a copy of the reply given to id_mac (recorded by hl_dedup_seen),
+ * so a retry is answered with the same text: the first answer may be what
+ * got lost.  It is forgotten with the id.  Returns 0, or -1 if the id is
+ * not remembered or on out-of-memory. */
+int hl_dedup_keep_reply(struct hl_dedup *, const struct hl_pseudonym *id_mac,
+    const char *text, size_t len, bool end);
+
+/* Returns the reply kept for id_mac (NUL-terminated, *len bytes, borrowed
+ * until the next call that records or forgets), or NULL if none. */
+const char *hl_dedup_reply(const struct hl_dedup *,
+    const struct hl_pseudonym *id_mac, size_t *len, bool *end);
+
 /* Wipes and frees.  NULL is fine. */
 void hl_dedup_free(struct hl_dedup *);
 

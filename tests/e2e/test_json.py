@@ -101,8 +101,16 @@ check(status == 200, "application/json with parameters accepted")
 s1, b1 = d.message("+31622222222", "1", id="gw-abc-1")
 s2, b2 = d.message("+31622222222", "1", id="gw-abc-1")
 check(s1 == 200 and b1["reply"], "first delivery answered")
-check(s2 == 200 and b2.get("duplicate") is True and b2["reply"] is None,
-      "retry recognised as duplicate")
+check(s2 == 200 and b2.get("duplicate") is True
+      and b2["reply"] == b1["reply"],
+      "retry recognised as duplicate and given the same reply")
+# The retry did not move the session: the next message acts on the screen
+# the first delivery showed (the start screen).
+first_option = menu["nodes"][menu["start"]]["options"][0]
+s3, b3 = d.message("+31622222222", first_option["key"], id="gw-abc-2")
+check(s3 == 200 and "duplicate" not in b3
+      and b3["reply"].startswith(text_of(menu, first_option["goto"], "nl")),
+      "after a retry, the next message acts on the first reply's screen")
 
 # 4. An unparseable sender is answered but never stored.
 before = db_counts()[0]

@@ -216,11 +216,57 @@ test_new(void **state)
 	hl_dedup_free(NULL);
 }
 
+/* Checks that a kept reply comes back for a retry and goes with its id. */
+static void
+test_kept_reply(void **state)
+{
+	struct hl_dedup		*d;
+	struct hl_pseudonym	 a = id_of(1, 1), b = id_of(1, 2), c = id_of(3, 3);
+	size_t			 len = 0;
+	bool			 end = false;
+	const char		*r;
+
+	(void)state;
+	d = hl_dedup_new(2, 60);
+	assert_non_null(d);
+	/* Nothing can be kept for an id never seen. */
+	assert_int_equal(hl_dedup_keep_reply(d, &a, "x", 1, false), -1);
+	assert_false(hl_dedup_seen(d, &a, T0));
+	assert_null(hl_dedup_reply(d, &a, &len, &end));
+	assert_int_equal(hl_dedup_keep_reply(d, &a, "MENU 1 Help", 11, true),
+	    0);
+	assert_true(hl_dedup_seen(d, &a, T0 + 1));
+	r = hl_dedup_reply(d, &a, &len, &end);
+	assert_non_null(r);
+	assert_int_equal(len, 11);
+	assert_true(end);
+	assert_memory_equal(r, "MENU 1 Help", 12);
+	/* A second reply replaces the first. */
+	assert_int_equal(hl_dedup_keep_reply(d, &a, "two", 3, false), 0);
+	r = hl_dedup_reply(d, &a, &len, &end);
+	assert_string_equal(r, "two");
+	assert_false(end);
+	/* Same home slot, other id: nothing kept for it. */
+	assert_false(hl_dedup_seen(d, &b, T0 + 2));
+	assert_null(hl_dedup_reply(d, &b, &len, &end));
+	/* Full: a third id evicts a, and its reply with it (ASan sees any
+	 * leak). */
+	assert_false(hl_dedup_seen(d, &c, T0 + 3));
+	assert_null(hl_dedup_reply(d, &a, &len, &end));
+	/* Expired and seen again: recorded afresh, with no old reply. */
+	assert_int_equal(hl_dedup_keep_reply(d, &c, "old", 3, false), 0);
+	assert_false(hl_dedup_seen(d, &c, T0 + 100));
+	assert_null(hl_dedup_reply(d, &c, &len, &end));
+	assert_int_equal(hl_dedup_keep_reply(d, &c, "new", 3, false), 0);
+	hl_dedup_free(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_kept_reply),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_many_ids),
