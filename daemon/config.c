@@ -182,6 +182,24 @@ hl_config_has_section(const struct hl_config *cfg, const char *section)
 	return false;
 }
 
+/* Lists the distinct section names in file order. */
+size_t
+hl_config_sections(const struct hl_config *cfg, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->n; i++) {
+		const char *name = cfg->entries[i].section;
+		bool seen = false;
+
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = strcmp(out[j], name) == 0;
+		if (!seen && n < max)
+			out[n++] = name;
+	}
+	return n;
+}
+
 /* Finds an entry and marks it read. */
 static struct config_entry *
 config_find(struct hl_config *cfg, const char *section, const char *key)

@@ -43,6 +43,8 @@ struct daemon {
 	struct hl_core *core;
 	struct hl_http *http;
 	struct hl_adapter *adapters[DAEMON_MAX_ADAPTERS];
+	char sections[DAEMON_MAX_ADAPTERS][64];	/* each adapter's section,
+						 * alive as long as it is */
 	size_t n_adapters;
 	struct event *signals[3];
 	struct event *grace_ev;
@@ -257,10 +259,11 @@ daemon_raise_nofile(void)
 
 static void daemon_stop(void *arg);
 
-/* Creates and starts one adapter if its section enables it. */
+/* Creates one adapter of a type from a section ("adapter.NAME") if the
+ * section enables it. */
 static int
-daemon_add_adapter(struct daemon *d, const char *name, bool def, char *err,
-    size_t len)
+daemon_add_adapter(struct daemon *d, const char *type, const char *section,
+    bool def, char *err, size_t len)
 {
 	struct hl_adapter_env env = {
 		.base = d->base,
@@ -270,12 +273,9 @@ daemon_add_adapter(struct daemon *d, const char *name, bool def, char *err,
 		.request_stop = daemon_stop,
 		.stop_ctx = d,
 	};
-	char section[64];
 	bool enabled;
 	struct hl_adapter *a;
 
-	snprintf(section, sizeof section, "adapter.%s", name);
-	env.section = section;
 	if (hl_config_bool(d->config, section, "enabled", def, &enabled, err,
 	    len) == -1)
 		return -1;
@@ -287,10 +287,47 @@ daemon_add_adapter(struct daemon *d, const char *name, bool def, char *err,
 		snprintf(err, len, "too many adapters");
 		return -1;
 	}
-	a = hl_adapter_new(hl_adapter_find(name), &env, err, len);
+	snprintf(d->sections[d->n_adapters], sizeof d->sections[0], "%s",
+	    section);
+	env.section = d->sections[d->n_adapters];
+	a = hl_adapter_new(hl_adapter_find(type), &env, err, len);
 	if (a == NULL)
 		return -1;
 	d->adapters[d->n_adapters++] = a;
+	return 0;
+}
+
+/*
+ * Creates the adapters of sections named after no adapter type:
+ * [adapter.hubtel] with `type = ussd` is a second USSD adapter with its own
+ * settings (another gateway's field names, path and secret).
+ */
+static int
+daemon_add_typed_adapters(struct daemon *d, char *err, size_t len)
+{
+	const char *sections[64];
+	size_t n = hl_config_sections(d->config, sections, 64);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *type;
+
+		if (strncmp(sections[i], "adapter.", 8) != 0 ||
+		    hl_adapter_find(sections[i] + 8) != NULL)
+			continue;
+		if (hl_config_str(d->config, sections[i], "type", NULL, &type,
+		    err, len) == -1)
+			return -1;
+		if (type == NULL || hl_adapter_find(type) == NULL ||
+		    strcmp(type, "console") == 0) {
+			snprintf(err, len, "[%s]: no adapter of that name; "
+			    "set type = one of twilio, ussd, kannel, json",
+			    sections[i]);
+			return -1;
+		}
+		if (daemon_add_adapter(d, type, sections[i], true, err,
+		    len) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -306,10 +343,15 @@ daemon_start_adapters(struct daemon *d, char *err, size_t len)
 	for (size_t i = 0; names[i] != NULL; i++) {
 		bool def = strcmp(names[i], "console") == 0 ? d->console :
 		    strcmp(names[i], "json") == 0;
+		char section[64];
 
-		if (daemon_add_adapter(d, names[i], def, err, len) == -1)
+		snprintf(section, sizeof section, "adapter.%s", names[i]);
+		if (daemon_add_adapter(d, names[i], section, def, err,
+		    len) == -1)
 			return -1;
 	}
+	if (daemon_add_typed_adapters(d, err, len) == -1)
+		return -1;
 	if (hl_config_check_unused(d->config, err, len) == -1)
 		return -1;
 	for (size_t i = 0; i < d->n_adapters; i++) {

@@ -30,6 +30,11 @@ int hl_config_set(struct hl_config *, const char *section, const char *key,
 /* Returns true if the file has a section of that name. */
 bool hl_config_has_section(const struct hl_config *, const char *section);
 
+/* Writes up to max distinct section names, in file order, into out
+ * (borrowed from the config).  Returns how many were written. */
+size_t hl_config_sections(const struct hl_config *, const char **out,
+    size_t max);
+
 /* Getters: return 0 with *out set (to def when the key is absent), or -1
  * with a message naming file, line, section and key in err. */
 int hl_config_str(struct hl_config *, const char *section, const char *key,
