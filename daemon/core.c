@@ -7,11 +7,20 @@
  * answer through the adapter's callback.  The phone number lives on this
  * function's stack and is wiped before it returns.
  *
- * Writes are grouped: the first write opens a transaction and a timer
- * commits it batch_ms later, so a burst of messages costs one commit.
- * Replies never wait for it: what a crash can lose is the last batch of
- * session moves, and sessions are short-lived anyway.  Forget-me commits
- * at once.  Old tree versions stay loaded while sessions use them.
+ * Writes are grouped and written behind: session changes go to an
+ * in-memory cache (session_cache.h) that a timer writes in one transaction
+ * batch_ms after the first change, so a burst of messages costs one commit
+ * and replies never wait for SQLite.  If the store is locked or failing,
+ * the changes stay in memory and are retried each batch, so callers keep
+ * their place and are answered within a gateway's deadline.  What a crash
+ * can lose is the last batch of session moves; sessions are short-lived
+ * anyway.  Forget-me commits at once.  Old tree versions stay loaded while
+ * sessions use them.
+ *
+ * A USSD session also remembers its gateway dialogue (a keyed MAC of the
+ * session id).  A caller who dials again while a session from an earlier
+ * dialogue is still open, and it was not on the start screen, is offered
+ * "continue where you were / main menu" (DESIGN.md section 4).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +34,14 @@
 #include "helpline/log.h"
 #include "helpline/phone.h"
 #include "helpline/pseudonym.h"
+#include "helpline/session_cache.h"
 #include "helpline/store.h"
 
 #define CORE_DEDUP_CAPACITY 4096
 #define CORE_COUNTS_MAX 512
+/* Pending session changes held while the store is slow: a few minutes of a
+ * busy help line's traffic, about 4 MB. */
+#define CORE_PENDING_MAX 16384
 
 /* A counter increment waiting for the batch's commit.  Node pointers are
  * safe: a tree is retired only after a flush. */
@@ -53,6 +66,9 @@ struct hl_core {
 	struct core_tree *trees;
 	struct hl_pseudonymizer *pseudonyms;
 	struct hl_dedup *dedup;
+	struct hl_session_cache *pending;	/* written behind, per batch */
+	bool store_failing;	/* the last batch could not be written */
+	unsigned long lost;	/* session changes or counts dropped */
 	struct hl_core_opts opts;
 	char region[8];
 	struct event *flush_ev;
@@ -86,11 +102,13 @@ hl_core_new(struct event_base *base, struct hl_store *store,
 	core->trees = calloc(1, sizeof *core->trees);
 	core->pseudonyms = hl_pseudonymizer_new(opts->key_period, NULL, NULL);
 	core->dedup = hl_dedup_new(CORE_DEDUP_CAPACITY, opts->dedup_window);
+	core->pending = hl_session_cache_new(CORE_PENDING_MAX);
 	core->flush_ev = event_new(base, -1, 0, core_flush_cb, core);
 	core->expire_ev = event_new(base, -1, EV_PERSIST, core_expire_cb,
 	    core);
 	if (core->trees == NULL || core->pseudonyms == NULL ||
-	    core->dedup == NULL || core->flush_ev == NULL ||
+	    core->dedup == NULL || core->pending == NULL ||
+	    core->flush_ev == NULL ||
 	    core->expire_ev == NULL || event_add(core->expire_ev, &every)) {
 		hl_core_free(core);
 		return NULL;
@@ -118,6 +136,10 @@ hl_core_free(struct hl_core *core)
 		free(core->trees);
 		core->trees = next;
 	}
+	if (core->pending != NULL && hl_session_cache_count(core->pending) > 0)
+		hl_log_err("store: %zu session changes could not be written "
+		    "before exit", hl_session_cache_count(core->pending));
+	hl_session_cache_free(core->pending);
 	hl_pseudonymizer_free(core->pseudonyms);
 	hl_dedup_free(core->dedup);
 	free(core);
@@ -170,8 +192,9 @@ hl_core_publish(struct hl_core *core, struct hl_menu *tree)
 	return 0;
 }
 
-/* Writes the summed counts into the store's open batch. */
-static void
+/* Writes the summed counts into the store's open transaction.  Returns 0
+ * or -1 (the caller rolls back; the sums are kept for the next batch). */
+static int
 core_write_counts(struct hl_core *core)
 {
 	for (size_t i = 0; i < core->n_counts; i++) {
@@ -179,42 +202,25 @@ core_write_counts(struct hl_core *core)
 
 		if (hl_store_counter_add(core->store, c->day, c->node->id,
 		    hl_channel_name(c->channel), c->lang, c->kind, c->n) == -1)
-			hl_log_warn("store: %u %s counts not added", c->n,
-			    hl_counter_kind_name(c->kind));
-	}
-	core->n_counts = 0;
-}
-
-/* Commits pending writes. */
-int
-hl_core_flush(struct hl_core *core)
-{
-	core->flush_scheduled = false;
-	if (core->n_counts > 0) {
-		if (!hl_store_in_batch(core->store) &&
-		    hl_store_begin(core->store) == -1)
-			hl_log_warn("store: cannot open a transaction");
-		core_write_counts(core);
-	}
-	if (!hl_store_in_batch(core->store))
-		return 0;
-	if (hl_store_commit(core->store) == -1) {
-		hl_log_err("store: commit failed; recent session updates lost");
-		return -1;
+			return -1;
 	}
 	return 0;
 }
 
-/* Commits what the last loop iteration wrote. */
+/* Notes that the store took a batch again, or could not. */
 static void
-core_flush_cb(evutil_socket_t fd, short what, void *arg)
+core_store_state(struct hl_core *core, bool ok)
 {
-	(void)fd;
-	(void)what;
-	hl_core_flush(arg);
+	if (ok && core->store_failing)
+		hl_log_info("store: writes go through again");
+	else if (!ok && !core->store_failing)
+		hl_log_err("store: cannot write (locked or failing); keeping "
+		    "%zu session changes in memory and retrying",
+		    hl_session_cache_count(core->pending));
+	core->store_failing = !ok;
 }
 
-/* Opens a write batch that a timer commits. */
+/* Schedules the batch's commit batch_ms from now, unless it is already. */
 static void
 core_batch(struct hl_core *core)
 {
@@ -223,12 +229,98 @@ core_batch(struct hl_core *core)
 		.tv_usec = (core->opts.batch_ms % 1000) * 1000,
 	};
 
-	if (!hl_store_in_batch(core->store) && hl_store_begin(core->store))
-		hl_log_warn("store: cannot open a transaction");
 	if (!core->flush_scheduled) {
 		event_add(core->flush_ev, &delay);
 		core->flush_scheduled = true;
 	}
+}
+
+/* Writes pending session changes and counts in one transaction. */
+int
+hl_core_flush(struct hl_core *core)
+{
+	int rc;
+
+	core->flush_scheduled = false;
+	if (hl_session_cache_count(core->pending) == 0 && core->n_counts == 0)
+		return 0;
+	if (hl_store_begin(core->store) == -1 ||
+	    hl_session_cache_write(core->pending, core->store) == -1 ||
+	    core_write_counts(core) == -1) {
+		hl_store_rollback(core->store);
+		rc = -1;
+	} else {
+		rc = hl_store_commit(core->store);
+	}
+	if (rc == -1) {
+		core_store_state(core, false);
+		core_batch(core);	/* try again next batch */
+		return -1;
+	}
+	/* -2: committed, but the purge is still to do; it is retried. */
+	hl_session_cache_clear(core->pending);
+	core->n_counts = 0;
+	core_store_state(core, true);
+	return 0;
+}
+
+/* Commits what the last batch wrote. */
+static void
+core_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	hl_core_flush(arg);
+}
+
+/* Notes a session change or count that could not be kept. */
+static void
+core_lost(struct hl_core *core, const char *what)
+{
+	if (core->lost++ % 1000 == 0)
+		hl_log_err("store: %s dropped: the store is not taking writes "
+		    "and memory for pending changes is full (%lu so far)",
+		    what, core->lost);
+}
+
+/* Reads a session: a pending change first, else the store.  Returns 0,
+ * 1 (none) or -1, as hl_store_session_get. */
+static int
+core_session_get(struct hl_core *core, const struct hl_pseudonym *who,
+    int64_t now, struct hl_session *out)
+{
+	switch (hl_session_cache_get(core->pending, who, out)) {
+	case HL_CACHE_PUT:
+		return out->expires_at > now ? 0 : 1;
+	case HL_CACHE_DELETED:
+		return 1;
+	case HL_CACHE_MISS:
+		break;
+	}
+	return hl_store_session_get(core->store, who, now, out);
+}
+
+/* Records a session change for the next batch; flushes first when memory
+ * for pending changes is full. */
+static void
+core_session_put(struct hl_core *core, const struct hl_session *s)
+{
+	if (hl_session_cache_put(core->pending, s) == -1 &&
+	    (hl_core_flush(core) == -1 ||
+	    hl_session_cache_put(core->pending, s) == -1))
+		core_lost(core, "session change");
+	core_batch(core);
+}
+
+/* Records a session deletion for the next batch. */
+static void
+core_session_delete(struct hl_core *core, const struct hl_pseudonym *who)
+{
+	if (hl_session_cache_delete(core->pending, who) == -1 &&
+	    (hl_core_flush(core) == -1 ||
+	    hl_session_cache_delete(core->pending, who) == -1))
+		core_lost(core, "session deletion");
+	core_batch(core);
 }
 
 /* Frees old tree versions no session uses any more. */
@@ -241,7 +333,9 @@ core_collect_trees(struct hl_core *core)
 		struct core_tree *t = *pp;
 		unsigned n;
 
-		if (hl_store_sessions_on_version(core->store, t->tree->version,
+		if (!hl_session_cache_uses_version(core->pending,
+		    t->tree->version) &&
+		    hl_store_sessions_on_version(core->store, t->tree->version,
 		    &n) == 0 && n == 0) {
 			hl_log_info("menu version %s retired",
 			    t->tree->version);
@@ -315,6 +409,52 @@ core_dedup_mac(struct hl_core *core, const struct hl_inbound *in,
 	return ok;
 }
 
+/*
+ * Computes the MAC of a USSD message's gateway dialogue (sender and
+ * session id) into *mac, so a redial can be told from the next step of
+ * the same dialogue without keeping the id.  Returns false if the message
+ * carries no session id.
+ */
+static bool
+core_dialog_mac(struct hl_core *core, const struct hl_inbound *in,
+    const char *sender, struct hl_pseudonym *mac)
+{
+	char buf[512];
+	int n;
+	bool ok = false;
+
+	if (in->session_id == NULL || in->session_id[0] == '\0')
+		return false;
+	n = snprintf(buf, sizeof buf, "dialog%c%s%c%s%c%s", '\0',
+	    in->adapter ? in->adapter : "", '\0', sender, '\0',
+	    in->session_id);
+	if (n > 0 && (size_t)n < sizeof buf)
+		ok = hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
+		    mac) == 0;
+	explicit_bzero(buf, sizeof buf);
+	return ok;
+}
+
+/*
+ * Returns true if a redial should be offered to resume: the new dialogue
+ * opens with no input (what the gateway sends on a dial), and the old one
+ * stopped somewhere worth going back to (not the start screen's first
+ * page).  Otherwise the caller simply starts afresh.
+ */
+static bool
+core_is_redial_offer(const struct hl_menu *tree,
+    const struct hl_session *old, const struct hl_inbound *in)
+{
+	for (size_t i = 0; i < in->text.len; i++) {
+		char c = in->text.bytes[i];
+
+		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+			return false;
+	}
+	return strcmp(old->node, tree->start->id) != 0 || old->page > 0 ||
+	    (old->flags & HL_SESSION_RESUME_OFFERED) != 0;
+}
+
 /* Answers a retry with the reply the first attempt got, if it is still
  * kept (the first answer may be what the gateway lost). */
 static void
@@ -349,13 +489,12 @@ core_session_load(struct hl_core *core, const struct hl_phone *phone,
 	memset(s, 0, sizeof *s);
 	if (hl_pseudonym_current(core->pseudonyms, phone, &current) == -1)
 		return false;
-	rc = hl_store_session_get(core->store, &current, now, s);
+	rc = core_session_get(core, &current, now, s);
 	if (rc == 1 && hl_pseudonym_previous(core->pseudonyms, phone,
 	    &previous) == 0) {
-		rc = hl_store_session_get(core->store, &previous, now, s);
+		rc = core_session_get(core, &previous, now, s);
 		if (rc == 0) {
-			core_batch(core);
-			hl_store_session_delete(core->store, &previous);
+			core_session_delete(core, &previous);
 			s->who = current;
 		}
 	}
@@ -399,8 +538,10 @@ core_count(struct hl_core *core, const char *day,
 			return;
 		}
 	}
-	if (core->n_counts == CORE_COUNTS_MAX)
-		core_write_counts(core);	/* inside the open batch */
+	if (core->n_counts == CORE_COUNTS_MAX && hl_core_flush(core) == -1) {
+		core_lost(core, "count");
+		return;
+	}
 	c = &core->counts[core->n_counts++];
 	c->node = node;
 	snprintf(c->day, sizeof c->day, "%s", day);
@@ -428,8 +569,7 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 	if (!persist)
 		return;
 	if (r->end) {
-		if (hl_store_session_delete(core->store, &s->who) == -1)
-			hl_log_err("store: session delete failed");
+		core_session_delete(core, &s->who);
 		return;
 	}
 	snprintf(s->node, sizeof s->node, "%s", r->state.node);
@@ -439,10 +579,10 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 	snprintf(s->channel, sizeof s->channel, "%s",
 	    hl_channel_name(in->channel));
 	s->page = r->state.page;
+	s->flags = r->state.resume_offered ? HL_SESSION_RESUME_OFFERED : 0;
 	s->expires_at = now + (in->channel == HL_CHANNEL_USSD ?
 	    core->opts.ussd_idle : core->opts.sms_idle);
-	if (hl_store_session_put(core->store, s) == -1)
-		hl_log_err("store: session write failed");
+	core_session_put(core, s);
 }
 
 /* Answers through the adapter's callback, keeping a copy for retries of
@@ -486,10 +626,11 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	struct hl_session session;
 	struct hl_engine_state state;
 	struct hl_engine_result result;
-	struct hl_pseudonym dedup_mac;
+	struct hl_pseudonym dedup_mac, dialog;
 	const struct hl_menu *tree = core->trees->tree;
-	bool persist, has_id, resumed = false;
+	bool persist, has_id, has_dialog, resumed = false;
 	int64_t now = time(NULL);
+	int rc;
 
 	core->messages++;
 	/* An unparseable sender is answered but never stored. */
@@ -502,6 +643,8 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		core_answer_duplicate(core, &dedup_mac, cb, ctx);
 		return 0;
 	}
+	has_dialog = persist && in->channel == HL_CHANNEL_USSD &&
+	    core_dialog_mac(core, in, phone.e164, &dialog);
 	if (persist) {
 		resumed = core_session_load(core, &phone, in, now, &session);
 		hl_phone_wipe(&phone);
@@ -517,19 +660,34 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		else
 			resumed = false;
 	}
+	memset(&state, 0, sizeof state);
 	if (resumed) {
 		snprintf(state.node, sizeof state.node, "%s", session.node);
 		snprintf(state.lang, sizeof state.lang, "%s", session.lang);
 		state.page = session.page;
+		state.resume_offered =
+		    (session.flags & HL_SESSION_RESUME_OFFERED) != 0;
 	}
-
-	if (hl_engine_step(tree, hl_core_budget(core, in->channel),
-	    resumed ? &state : NULL, in->lang_hint, in->text.bytes,
-	    in->text.len, &result) == -1) {
+	rc = 1;
+	if (resumed && has_dialog && memcmp(session.dialog.mac, dialog.mac,
+	    sizeof dialog.mac) != 0) {
+		/* A new dial while an earlier dialogue's session is open. */
+		if (core_is_redial_offer(tree, &session, in))
+			rc = hl_engine_offer_resume(tree, &state, &result);
+		if (rc == 1)
+			resumed = false;
+	}
+	if (rc == 1)
+		rc = hl_engine_step(tree, hl_core_budget(core, in->channel),
+		    resumed ? &state : NULL, in->lang_hint, in->text.bytes,
+		    in->text.len, &result);
+	if (rc == -1) {
 		hl_log_err("engine: out of memory");
 		core_answer_status(HL_REPLY_FAILED, cb, ctx);
 		return 0;
 	}
+	if (has_dialog)
+		session.dialog = dialog;
 	core_record(core, in, tree, &session, persist, &result, now);
 	/* "Your data has been deleted" must be true when it is sent: commit,
 	 * scrub and checkpoint before answering.  Forget-me is rare. */

@@ -468,6 +468,55 @@ engine_start(const struct hl_menu *m, const struct hl_budget *budget,
 	return engine_show(m, budget, &pos, out);
 }
 
+/* Offers a dropped USSD caller to resume. */
+int
+hl_engine_offer_resume(const struct hl_menu *m,
+    const struct hl_engine_state *state, struct hl_engine_result *out)
+{
+	struct engine_pos pos;
+
+	memset(out, 0, sizeof *out);
+	if (!hl_menu_can_resume(m) || !engine_resume(m, state, &pos))
+		return 1;
+	if ((out->reply = hl_screen_render_resume(m, pos.li)) == NULL)
+		return -1;
+	out->counted = HL_COUNT_VIEW;
+	out->counted_node = NULL;	/* the offer is no screen of the tree */
+	engine_set_state(m, &pos, &out->state);
+	out->state.resume_offered = true;
+	return 0;
+}
+
+/* Takes the answer to the resume offer. */
+static int
+engine_resume_answer(const struct hl_menu *m, const struct hl_budget *budget,
+    struct engine_pos *pos, const char *s, size_t len,
+    const struct hl_engine_state *state, struct hl_engine_result *out)
+{
+	struct engine_match mt;
+	int rc;
+
+	memset(&mt, 0, sizeof mt);
+	if (engine_is_exact(s, len, "1"))
+		return engine_show(m, budget, pos, out);
+	if (hl_utf8_is_valid(s, len) && len > 0 &&
+	    (engine_match_key(m, s, len, &mt) ||
+	    engine_match_word(m, s, len, &mt)) && mt.move == MOVE_GLOBAL &&
+	    mt.global == HL_GLOBAL_FORGET)
+		return engine_forget(m, pos, out);
+	if (engine_is_exact(s, len, "2") || (mt.move == MOVE_GLOBAL &&
+	    mt.global == HL_GLOBAL_HOME)) {
+		pos->node = m->start;
+		pos->page = 0;
+		return engine_show(m, budget, pos, out);
+	}
+	if ((rc = hl_engine_offer_resume(m, state, out)) != 0)
+		return rc == 1 ? engine_show(m, budget, pos, out) : -1;
+	out->counted = HL_COUNT_INVALID;
+	out->counted_node = pos->node;
+	return 0;
+}
+
 /* Takes one input and works out the reply and the new state. */
 int
 hl_engine_step(const struct hl_menu *m, const struct hl_budget *budget,
@@ -490,6 +539,9 @@ hl_engine_step(const struct hl_menu *m, const struct hl_budget *budget,
 
 	if (state == NULL || !engine_resume(m, state, &pos))
 		return engine_start(m, budget, lang_hint, input, len, out);
+	if (state->resume_offered)
+		return engine_resume_answer(m, budget, &pos, input, len, state,
+		    out);
 
 	engine_match(m, &pos, input, len, &mt);
 	switch (mt.move) {

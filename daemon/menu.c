@@ -826,12 +826,20 @@ menu_parse_nodes(struct menu_ld *ld, const yaml_node_t *n)
 static void
 menu_parse_messages(struct menu_ld *ld, const yaml_node_t *n)
 {
-	static const char *const keys[] = { "invalid", "forgotten", NULL };
+	static const char *const keys[] = { "invalid", "forgotten", "resume",
+		"resume_continue", "resume_restart", NULL };
+	static const char *const resume_keys[] = { "resume",
+		"resume_continue", "resume_restart" };
+	struct hl_menu_text	*resume_texts[] = { &ld->m->messages.resume,
+		&ld->m->messages.resume_continue,
+		&ld->m->messages.resume_restart };
 	struct hl_menu_messages	*ms = &ld->m->messages;
 	yaml_node_t		*v;
+	size_t			 n_resume = 0;
 
 	if (!menu_map_check(ld, n, keys, NULL, "messages",
-	    "a map with invalid and forgotten"))
+	    "a map with invalid, forgotten and optionally resume, "
+	    "resume_continue, resume_restart"))
 		return;
 	if ((v = menu_map_need(ld, n, "invalid", NULL, "messages",
 	    "reply to a choice that is no option")) != NULL)
@@ -841,6 +849,18 @@ menu_parse_messages(struct menu_ld *ld, const yaml_node_t *n)
 	    "reply to forget-me")) != NULL)
 		menu_parse_text(ld, v, NULL, "messages: forgotten",
 		    &ms->forgotten);
+	/* The USSD resume offer: all three texts, or none. */
+	for (size_t i = 0; i < 3; i++)
+		n_resume += menu_map_get(ld, n, resume_keys[i]) != NULL;
+	for (size_t i = 0; i < 3 && n_resume > 0; i++) {
+		char what[40];
+
+		snprintf(what, sizeof what, "messages: %s", resume_keys[i]);
+		if ((v = menu_map_need(ld, n, resume_keys[i], NULL, "messages",
+		    "resume, resume_continue and resume_restart go "
+		    "together")) != NULL)
+			menu_parse_text(ld, v, NULL, what, resume_texts[i]);
+	}
 }
 
 /* Parses a global's list of keys. */
@@ -1593,10 +1613,22 @@ hl_menu_free(struct hl_menu *m)
 	}
 	menu_text_free(&m->messages.invalid);
 	menu_text_free(&m->messages.forgotten);
+	menu_text_free(&m->messages.resume);
+	menu_text_free(&m->messages.resume_continue);
+	menu_text_free(&m->messages.resume_restart);
 	free(m->file);
 	free(m->helpline);
 	free(m->version);
 	free(m);
+}
+
+/* Returns true if the tree can offer a dropped USSD caller to resume. */
+bool
+hl_menu_can_resume(const struct hl_menu *m)
+{
+	return m->messages.resume.s[0] != NULL &&
+	    m->messages.resume_continue.s[0] != NULL &&
+	    m->messages.resume_restart.s[0] != NULL;
 }
 
 /* Finds a node by id; NULL if none. */

@@ -553,6 +553,30 @@ check_budgets(const struct hl_menu *m, const struct hl_menu_check_opts *o,
 		}
 }
 
+/* Refuses a USSD resume offer that does not fit one USSD screen. */
+static void
+check_resume_offer(const struct hl_menu *m,
+    const struct hl_menu_check_opts *o, struct hl_diags *d)
+{
+	static const struct hl_menu_mark nowhere = { 0, 0 };
+	struct hl_budget budget = o->ussd;
+
+	budget.channel = HL_CHANNEL_USSD;
+	for (size_t li = 0; li < m->n_languages && hl_menu_can_resume(m);
+	    li++) {
+		char *s = hl_screen_render_resume(m, (int)li);
+
+		if (s == NULL)
+			abort();
+		if (!hl_text_fits(&budget, s, strlen(s)))
+			hl_diags_add(d, HL_DIAG_ERROR, m->file, nowhere, NULL,
+			    "messages.resume (%s) with its two choices does "
+			    "not fit one ussd screen: shorten it",
+			    m->languages[li]);
+		free(s);
+	}
+}
+
 /*
  * Refuses a forget-me confirmation that does not fit one screen: it ends
  * the session, so it cannot be split into pages.  (Message texts carry no
@@ -583,6 +607,7 @@ check_final_messages(const struct hl_menu *m,
 			    hl_channel_name(budget.channel));
 		}
 	}
+	check_resume_offer(m, o, d);
 }
 
 /* Runs the semantic checks on a parsed tree (the loaders call it). */

@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -559,4 +560,20 @@ hl_pages_free(struct hl_pages *pages)
 	free(pages->page);
 	pages->page = NULL;
 	pages->n = 0;
+}
+
+/* Renders the USSD resume offer. */
+char *
+hl_screen_render_resume(const struct hl_menu *m, int li)
+{
+	const struct hl_menu_messages *ms = &m->messages;
+	char *s = NULL;
+
+	if (!hl_menu_can_resume(m))
+		return NULL;
+	if (asprintf(&s, "%s\n1 %s\n2 %s", hl_menu_text_get(&ms->resume, li),
+	    hl_menu_text_get(&ms->resume_continue, li),
+	    hl_menu_text_get(&ms->resume_restart, li)) == -1)
+		return NULL;
+	return s;
 }

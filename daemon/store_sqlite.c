@@ -44,7 +44,7 @@
 #include "helpline/store.h"
 #include "store_policy.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x484c504e	/* "HLPN" */
 #define STORE_BUSY_MS 100		/* the event loop must not wait longer */
 
@@ -73,16 +73,17 @@ static const char *const store_sql[STMT__MAX] = {
 	[STMT_COMMIT] = "COMMIT",
 	[STMT_ROLLBACK] = "ROLLBACK",
 	[STMT_GET] =
-	    "SELECT node, tree_version, lang, channel, page, expires_at"
-	    " FROM sessions WHERE who = ?1 AND expires_at > ?2",
+	    "SELECT node, tree_version, lang, channel, page, expires_at,"
+	    " dialog, flags FROM sessions WHERE who = ?1 AND expires_at > ?2",
 	[STMT_PUT] =
 	    "INSERT INTO sessions"
-	    " (who, node, tree_version, lang, channel, page, expires_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " (who, node, tree_version, lang, channel, page, expires_at,"
+	    " dialog, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 	    " ON CONFLICT (who) DO UPDATE SET node = excluded.node,"
 	    " tree_version = excluded.tree_version, lang = excluded.lang,"
 	    " channel = excluded.channel, page = excluded.page,"
-	    " expires_at = excluded.expires_at",
+	    " expires_at = excluded.expires_at, dialog = excluded.dialog,"
+	    " flags = excluded.flags",
 	[STMT_DELETE] = "DELETE FROM sessions WHERE who = ?1",
 	[STMT_DROPOFF] =
 	    "INSERT INTO counters (day, node, channel, lang, kind, n)"
@@ -114,7 +115,8 @@ static const char *const store_sql[STMT__MAX] = {
  * temp_store=MEMORY.  Same columns, in the same order, as sessions. */
 static const char store_scrub_table[] =
     "CREATE TEMP TABLE scrub (who BLOB, node TEXT, tree_version TEXT,"
-    " lang TEXT, channel TEXT, page INTEGER, expires_at INTEGER)";
+    " lang TEXT, channel TEXT, page INTEGER, expires_at INTEGER,"
+    " dialog BLOB, flags INTEGER)";
 
 /*
  * Migration i takes the schema from user_version i to i + 1.
@@ -132,6 +134,11 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	"  day TEXT, node TEXT, channel TEXT, lang TEXT, kind TEXT,"
 	"  n INTEGER, PRIMARY KEY (day, node, channel, lang, kind)"
 	") WITHOUT ROWID;",
+	/* 2: the gateway dialogue a USSD session belongs to (a keyed MAC of
+	 * its session id, so a redial is told from a continuation) and
+	 * flags (the resume offer is pending). */
+	"ALTER TABLE sessions ADD COLUMN dialog BLOB;"
+	"ALTER TABLE sessions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char *const store_kind_names[HL_COUNT__MAX] = {
@@ -579,14 +586,21 @@ hl_store_begin(struct hl_store *s)
 	return store_run(s->stmt[STMT_BEGIN]);
 }
 
-/* Commits the batch, then scrubs and checkpoints if rows were deleted.
- * A -1 after a good COMMIT means the purge failed; it is retried. */
+/* Commits the batch, then scrubs and checkpoints if rows were deleted. */
 int
 hl_store_commit(struct hl_store *s)
 {
 	if (store_commit_tx(s) == -1)
 		return -1;
-	return store_purge(s);
+	return store_purge(s) == 0 ? 0 : -2;
+}
+
+/* Rolls back the open transaction, if any. */
+void
+hl_store_rollback(struct hl_store *s)
+{
+	if (hl_store_in_batch(s))
+		store_run(s->stmt[STMT_ROLLBACK]);
 }
 
 /* Tells whether a transaction is open. */
@@ -648,6 +662,11 @@ hl_store_session_get(struct hl_store *s, const struct hl_pseudonym *who,
 		goto out;
 	found.page = (unsigned)page;
 	found.expires_at = sqlite3_column_int64(st, 5);
+	if (sqlite3_column_bytes(st, 6) == sizeof found.dialog.mac)
+		memcpy(found.dialog.mac, sqlite3_column_blob(st, 6),
+		    sizeof found.dialog.mac);
+	found.flags = (unsigned)sqlite3_column_int64(st, 7) &
+	    HL_SESSION_RESUME_OFFERED;
 	*out = found;
 	rc = 0;
 out:
@@ -667,6 +686,20 @@ store_bind_field(sqlite3_stmt *st, int i, const char *field, size_t size)
 	    SQLITE_OK ? 0 : -1;
 }
 
+/* Binds a dialogue MAC, or NULL when there is none (all zero). */
+static int
+store_bind_dialog(sqlite3_stmt *st, int i, const struct hl_pseudonym *dialog)
+{
+	unsigned char any = 0;
+
+	for (size_t k = 0; k < sizeof dialog->mac; k++)
+		any |= dialog->mac[k];
+	if (any == 0)
+		return sqlite3_bind_null(st, i) == SQLITE_OK ? 0 : -1;
+	return sqlite3_bind_blob(st, i, dialog->mac, sizeof dialog->mac,
+	    SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+}
+
 /* Inserts or replaces a session. */
 int
 hl_store_session_put(struct hl_store *s, const struct hl_session *sess)
@@ -682,7 +715,9 @@ hl_store_session_put(struct hl_store *s, const struct hl_session *sess)
 	    store_bind_field(st, 5, sess->channel,
 	    sizeof sess->channel) == -1 ||
 	    sqlite3_bind_int64(st, 6, sess->page) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 7, sess->expires_at) != SQLITE_OK) {
+	    sqlite3_bind_int64(st, 7, sess->expires_at) != SQLITE_OK ||
+	    store_bind_dialog(st, 8, &sess->dialog) == -1 ||
+	    sqlite3_bind_int64(st, 9, sess->flags) != SQLITE_OK) {
 		store_reset(st);
 		return -1;
 	}

@@ -33,6 +33,9 @@ struct hl_engine_state {
 	char node[HL_ID_MAX];
 	char lang[HL_LANG_MAX];
 	unsigned page;
+	bool resume_offered;	/* the caller was asked "continue where you
+				 * were (1) or main menu (2)?"; node/page
+				 * are where they were */
 };
 
 struct hl_engine_result {
@@ -52,6 +55,18 @@ struct hl_engine_result {
 int hl_engine_step(const struct hl_menu *, const struct hl_budget *,
     const struct hl_engine_state *state, const char *lang_hint,
     const char *input, size_t len, struct hl_engine_result *out);
+
+/*
+ * Offers a USSD caller whose session dropped mid-menu, and who dials again,
+ * to continue where they were or go to the main menu (DESIGN.md section 4).
+ * The reply is the tree's resume offer; the new state is state with
+ * resume_offered set, and the next step takes 1 (continue: state's screen
+ * again), 2 or home (the start screen), forget-me, or anything else (the
+ * offer again).  Returns 0; 1 if the tree has no resume messages or state
+ * names nothing in it (the caller starts afresh); -1 on out-of-memory.
+ */
+int hl_engine_offer_resume(const struct hl_menu *,
+    const struct hl_engine_state *state, struct hl_engine_result *out);
 
 /* Frees what a result owns. */
 void hl_engine_result_clear(struct hl_engine_result *);

@@ -107,6 +107,13 @@ struct hl_menu_keyword {
 struct hl_menu_messages {
 	struct hl_menu_text invalid;	/* "Ongeldige keuze. Kies een nummer." */
 	struct hl_menu_text forgotten;	/* reply to forget-me */
+	/* The offer to a USSD caller whose session dropped mid-menu and who
+	 * dials again: "<resume>\n1 <resume_continue>\n2 <resume_restart>".
+	 * Optional, all three or none: without them a redial starts afresh
+	 * (see hl_menu_can_resume). */
+	struct hl_menu_text resume;
+	struct hl_menu_text resume_continue;
+	struct hl_menu_text resume_restart;
 };
 
 struct hl_menu {
@@ -180,6 +187,9 @@ void hl_menu_check(const struct hl_menu *, const struct hl_menu_check_opts *,
     struct hl_diags *diags);
 
 void hl_menu_free(struct hl_menu *);
+
+/* Returns true if the tree has the resume offer's three messages. */
+bool hl_menu_can_resume(const struct hl_menu *);
 
 /* Finds a node by id; NULL if none. */
 const struct hl_menu_node *hl_menu_node_find(const struct hl_menu *,

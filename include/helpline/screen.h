@@ -42,6 +42,12 @@ int hl_screen_render(const struct hl_menu *, const struct hl_menu_node *,
 char *hl_screen_render_full(const struct hl_menu *,
     const struct hl_menu_node *, int li, const char *prefix);
 
+/* Renders the USSD resume offer in language index li:
+ * "<resume>\n1 <resume_continue>\n2 <resume_restart>" (malloc'd, caller
+ * frees); NULL if the tree has no such messages or on out-of-memory.  It
+ * is one screen: the checker refuses a tree where it does not fit. */
+char *hl_screen_render_resume(const struct hl_menu *, int li);
+
 void hl_pages_free(struct hl_pages *);
 
 #endif

@@ -3,7 +3,8 @@
  * aggregated counters (DESIGN.md sections 5 and 8).
  *
  * The store knows SQL and nothing of menus or protocols.  What it keeps:
- *   sessions(pseudonym, node, tree version, language, channel, page, expiry)
+ *   sessions(pseudonym, node, tree version, language, channel, page, expiry,
+ *            USSD dialogue MAC, flags)
  *   counters(day, node, channel, language, kind) -> count, no pseudonym.
  * SQLite runs with WAL, secure_delete=ON and temp_store=MEMORY, each read
  * back after it is set; the store refuses to open otherwise.  After rows
@@ -35,7 +36,13 @@ struct hl_session {
 	char channel[HL_CHANNEL_NAME_MAX];
 	unsigned page;		/* pagination: page of `node` last shown */
 	int64_t expires_at;	/* unix seconds */
+	struct hl_pseudonym dialog;	/* keyed MAC of the gateway's USSD
+					 * session id; all zero: none */
+	unsigned flags;		/* HL_SESSION_* */
 };
+
+/* The caller was offered to resume a dropped USSD session. */
+#define HL_SESSION_RESUME_OFFERED 0x1u
 
 /* Counter kinds: what a message resolved to (DESIGN.md section 5 rule 4). */
 enum hl_counter_kind {
@@ -60,9 +67,15 @@ void hl_store_close(struct hl_store *);
  * hl_store_commit().  Returns 0 or -1. */
 int hl_store_begin(struct hl_store *);
 
-/* Commits the open transaction, if any, then checkpoints the WAL with
- * TRUNCATE if rows were deleted since the last checkpoint.  Returns 0/-1. */
+/* Commits the open transaction, if any, then scrubs and checkpoints the
+ * WAL with TRUNCATE if rows were deleted since the last checkpoint.
+ * Returns 0; -1 if the commit failed (the transaction is rolled back,
+ * nothing written); -2 if it was committed but the scrub or checkpoint
+ * failed (retried after the next commit). */
 int hl_store_commit(struct hl_store *);
+
+/* Rolls back the open transaction, if any. */
+void hl_store_rollback(struct hl_store *);
 
 /* Returns true if a transaction is open. */
 bool hl_store_in_batch(const struct hl_store *);

@@ -174,6 +174,29 @@ r = d.reply("+31633333333", "1")
 check(r.startswith(text_of(menu, menu["start"], "nl")),
       "still answering after 200 bad requests")
 
+# 5b. A USSD dialogue (session ids) dropped mid-menu is offered to resume
+# on the next dial; a dial from the start screen just starts.
+resume = menu["messages"]["resume"]
+start_opt = next(o for o in menu["nodes"][menu["start"]]["options"]
+                 if menu["nodes"][o["goto"]].get("options"))
+who = "+31688888888"
+r = d.reply(who, "", channel="ussd", session="dlg-1")
+check(r.startswith(text_of(menu, menu["start"], "nl")), "ussd dial: start")
+r = d.reply(who, start_opt["key"], channel="ussd", session="dlg-1")
+check(r.startswith(text_of(menu, start_opt["goto"], "nl")), "ussd: option")
+s_, b_ = d.message(who, "", channel="ussd", session="dlg-2")
+check(s_ == 200 and b_["reply"] == "%s\n1 %s\n2 %s" % (
+    resume["nl"], menu["messages"]["resume_continue"]["nl"],
+    menu["messages"]["resume_restart"]["nl"]) and b_["end"] is False,
+    "redial after a drop: offered to continue (%r)" % b_)
+r = d.reply(who, "1", channel="ussd", session="dlg-2")
+check(r.startswith(text_of(menu, start_opt["goto"], "nl")),
+      "continue: back where the caller was")
+r = d.reply(who, "00", channel="ussd", session="dlg-2")
+r = d.reply(who, "", channel="ussd", session="dlg-3")
+check(r.startswith(text_of(menu, menu["start"], "nl")),
+      "redial from the start screen: no offer")
+
 # 6. A shared secret, when configured, is required.
 d2 = Daemon(config="[adapter.json]\nsecret = s3cret-token\n")
 st, _ = d2.message("+31612345678", "1")

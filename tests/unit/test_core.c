@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 #include <event2/event.h>
+#include <sqlite3.h>
 
 #include "helpline/core.h"
 #include "helpline/menu.h"
@@ -28,6 +29,9 @@
 	"messages:\n" \
 	"  invalid: {nl: Ongeldig., en: Invalid.}\n" \
 	"  forgotten: {nl: Gewist., en: Deleted.}\n" \
+	"  resume: {nl: Onderbroken., en: Cut off.}\n" \
+	"  resume_continue: {nl: Verder, en: Continue}\n" \
+	"  resume_restart: {nl: Menu, en: Menu}\n" \
 	"globals:\n" \
 	"  back: {keys: [\"0\"], words: {nl: [TERUG], en: [BACK]}, " \
 	"label: {nl: Terug, en: Back}, show: inner}\n" \
@@ -42,6 +46,11 @@
 	"nodes:\n" \
 	"  home:\n" \
 	"    text: {nl: \"" HOME "\", en: \"Home.\"}\n" \
+	"    options:\n" \
+	"      - {key: \"1\", label: {nl: Info, en: Info}, goto: info}\n" \
+	"      - {key: \"2\", label: {nl: Sig, en: Sig}, goto: signals}\n" \
+	"  signals:\n" \
+	"    text: {nl: \"Signalen.\", en: \"Signals.\"}\n" \
 	"    options:\n" \
 	"      - {key: \"1\", label: {nl: Info, en: Info}, goto: info}\n" \
 	"  info:\n" \
@@ -147,6 +156,26 @@ say(struct fixture *f, const char *sender, const char *text,
 	f->status = HL_REPLY_FAILED;
 	assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
 	assert_int_equal(hl_core_flush(f->core), 0);
+	return f->reply;
+}
+
+/* Sends one USSD message of a gateway dialogue; returns the reply. */
+static const char *
+dial(struct fixture *f, const char *sender, const char *text,
+    const char *session)
+{
+	struct hl_inbound in = {
+		.adapter = "test",
+		.channel = HL_CHANNEL_USSD,
+		.sender = sender,
+		.text = { text, strlen(text) },
+		.session_id = session,
+	};
+
+	f->reply[0] = '\0';
+	f->status = HL_REPLY_FAILED;
+	assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+	assert_int_equal(f->status, HL_REPLY_OK);
 	return f->reply;
 }
 
@@ -300,6 +329,118 @@ test_counters(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* A redial after a drop mid-menu is offered to continue; answering 1
+ * continues, 2 goes home; a drop on the start screen just starts again. */
+static void
+test_ussd_redial_offers_resume(void **state)
+{
+	struct fixture *f = *state;
+	const char *who = "+31644444444";
+
+	assert_true(strncmp(dial(f, who, "", "S1"), "Start.", 6) == 0);
+	assert_true(strncmp(dial(f, who, "2", "S1"), "Signalen.", 9) == 0);
+	/* The next step of the same dialogue is no redial. */
+	assert_true(strncmp(dial(f, who, "0", "S1"), "Start.", 6) == 0);
+	assert_true(strncmp(dial(f, who, "2", "S1"), "Signalen.", 9) == 0);
+	/* Dropped; a new dialogue from the same number. */
+	assert_string_equal(dial(f, who, "", "S2"),
+	    "Onderbroken.\n1 Verder\n2 Menu");
+	assert_false(f->end);
+	/* Something else: the offer again. */
+	assert_string_equal(dial(f, who, "7", "S2"),
+	    "Onderbroken.\n1 Verder\n2 Menu");
+	assert_true(strncmp(dial(f, who, "1", "S2"), "Signalen.", 9) == 0);
+	assert_true(strncmp(dial(f, who, "1", "S2"), "Informatie.", 11) == 0);
+	assert_true(f->end);
+	/* Ended at a final screen: a new dial starts afresh. */
+	assert_true(strncmp(dial(f, who, "", "S3"), "Start.", 6) == 0);
+	assert_true(strncmp(dial(f, who, "2", "S3"), "Signalen.", 9) == 0);
+	assert_true(strncmp(dial(f, who, "", "S4"), "Onderbroken.", 12) == 0);
+	assert_true(strncmp(dial(f, who, "2", "S4"), "Start.", 6) == 0);
+	/* Dropped on the start screen: nothing to resume. */
+	assert_true(strncmp(dial(f, who, "", "S5"), "Start.", 6) == 0);
+	/* The language carries over into the offer. */
+	dial(f, who, "EN", "S5");
+	assert_true(strncmp(dial(f, who, "2", "S5"), "Signals.", 8) == 0);
+	assert_string_equal(dial(f, who, "", "S6"),
+	    "Cut off.\n1 Continue\n2 Menu");
+	/* Forget-me works at the offer too. */
+	assert_string_equal(dial(f, who, "STOP", "S6"), "Deleted.");
+	assert_int_equal(hl_core_flush(f->core), 0);
+	assert_int_equal(sessions(f), 0);
+}
+
+/* A new dialogue that opens with input (no dial) starts afresh, and
+ * another sender's dialogue is never taken for this one's. */
+static void
+test_ussd_redial_with_input_starts_afresh(void **state)
+{
+	struct fixture *f = *state;
+
+	dial(f, "+31655555555", "", "A");
+	assert_true(strncmp(dial(f, "+31655555555", "2", "A"), "Signalen.",
+	    9) == 0);
+	assert_true(strncmp(dial(f, "+31655555555", "1", "B"), "Start.",
+	    6) == 0);
+	dial(f, "+31655555555", "2", "B");
+	/* Same session id, other sender: its own new session. */
+	assert_true(strncmp(dial(f, "+31666666666", "", "B"), "Start.",
+	    6) == 0);
+	assert_true(strncmp(dial(f, "+31655555555", "1", "B"), "Informatie.",
+	    11) == 0);
+}
+
+/* While another connection holds the database's write lock, messages are
+ * answered at once from memory and keep their place; the changes reach the
+ * database once the lock is gone. */
+static void
+test_store_locked_keeps_place(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec t0, t1;
+	sqlite3 *other;
+	double worst = 0;
+	static const char *const steps[][2] = {
+		{ "hoi", "Start." }, { "2", "Signalen." }, { "0", "Start." },
+		{ "2", "Signalen." },
+	};
+
+	assert_int_equal(sqlite3_open(f->db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE;"
+	    " CREATE TABLE hold (x)", NULL, NULL, NULL), SQLITE_OK);
+	for (size_t i = 0; i < 4; i++) {
+		struct hl_inbound in = {
+			.adapter = "test", .channel = HL_CHANNEL_SMS,
+			.sender = "+31677777777",
+			.text = { steps[i][0], strlen(steps[i][0]) },
+		};
+		double ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		worst = ms > worst ? ms : worst;
+		assert_true(strncmp(f->reply, steps[i][1],
+		    strlen(steps[i][1])) == 0);
+		/* The batch cannot be written, and is kept. */
+		assert_int_equal(hl_core_flush(f->core), -1);
+	}
+	/* Answers do not wait for the store (the flush above does, up to
+	 * its 100 ms busy timeout, but that runs off the answer's path). */
+	assert_true(worst < 50.0);
+	assert_int_equal(sessions(f), 0);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(hl_core_flush(f->core), 0);
+	assert_int_equal(sessions(f), 1);
+	/* And the conversation goes on from the database. */
+	assert_true(strncmp(say(f, "+31677777777", "1", HL_CHANNEL_SMS, NULL),
+	    "Informatie.", 11) == 0);
+}
+
 int
 main(void)
 {
@@ -316,6 +457,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ussd_final_screen_ends,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ussd_redial_offers_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ussd_redial_with_input_starts_afresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_locked_keeps_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup,
 		    teardown),
 	};

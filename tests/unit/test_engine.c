@@ -264,6 +264,62 @@ test_forget(void **state)
 	}
 }
 
+/* The resume offer: none without its messages; with them, 1 continues at
+ * the page where the caller was, 2 goes home, 00 too, anything else
+ * repeats the offer, and the state stays put until answered. */
+static void
+test_resume_offer(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_engine_state s = st("signals", "en", 0);
+	struct hl_engine_result r;
+
+	assert_int_equal(hl_engine_offer_resume(&f->m, &s, &r), 1);
+	fx_text(&f->m.messages.resume, "Onderbroken.", "Cut off.");
+	fx_text(&f->m.messages.resume_continue, "Verder", "Continue");
+	fx_text(&f->m.messages.resume_restart, "Menu", "Menu");
+	assert_int_equal(hl_engine_offer_resume(&f->m, &s, &r), 0);
+	assert_string_equal(r.reply, "Cut off.\n1 Continue\n2 Menu");
+	assert_true(r.state.resume_offered);
+	assert_string_equal(r.state.node, "signals");
+	assert_false(r.end);
+	assert_null(r.counted_node);
+	s = r.state;
+	hl_engine_result_clear(&r);
+	/* A state naming no node of the tree: nothing to offer. */
+	{
+		struct hl_engine_state gone = st("nowhere", "nl", 0);
+
+		assert_int_equal(hl_engine_offer_resume(&f->m, &gone, &r), 1);
+	}
+	assert_int_equal(hl_engine_step(&f->m, &ussd160, &s, NULL, "x", 1,
+	    &r), 0);
+	assert_string_equal(r.reply, "Cut off.\n1 Continue\n2 Menu");
+	assert_true(r.state.resume_offered);
+	assert_int_equal(r.counted, HL_COUNT_INVALID);
+	hl_engine_result_clear(&r);
+	assert_int_equal(hl_engine_step(&f->m, &ussd160, &s, NULL, "1", 1,
+	    &r), 0);
+	assert_false(r.state.resume_offered);
+	assert_string_equal(r.state.node, "signals");
+	assert_string_equal(r.state.lang, "en");
+	assert_int_equal(r.counted, HL_COUNT_VIEW);
+	hl_engine_result_clear(&r);
+	assert_int_equal(hl_engine_step(&f->m, &ussd160, &s, NULL, "2", 1,
+	    &r), 0);
+	assert_string_equal(r.state.node, "home");
+	assert_false(r.started);	/* the same session goes on */
+	hl_engine_result_clear(&r);
+	assert_int_equal(hl_engine_step(&f->m, &ussd160, &s, NULL, "00", 2,
+	    &r), 0);
+	assert_string_equal(r.state.node, "home");
+	hl_engine_result_clear(&r);
+	assert_int_equal(hl_engine_step(&f->m, &ussd160, &s, NULL, "STOP", 4,
+	    &r), 0);
+	assert_true(r.forget);
+	hl_engine_result_clear(&r);
+}
+
 static void
 test_options(void **state)
 {
@@ -890,6 +946,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_resume_offer, fx_setup,
+		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_new_session, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_new_session_keyword,

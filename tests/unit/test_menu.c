@@ -362,6 +362,42 @@ test_final_message_must_fit(void **state)
 	hl_diags_clear(&d);
 }
 
+/* A resume offer that does not fit one USSD screen refuses the tree. */
+static void
+test_resume_offer_must_fit(void **state)
+{
+	static const char yaml[] =
+	    "helpline: t\nversion: \"1\"\nlanguages: [nl]\nstart: home\n"
+	    "messages:\n  invalid: {nl: Ongeldig}\n  forgotten: {nl: Gewist}\n"
+	    "  resume: {nl: \"Je vorige sessie werd onderbroken, en dat is "
+	    "jammer.\"}\n  resume_continue: {nl: Verder}\n"
+	    "  resume_restart: {nl: Menu}\n"
+	    "globals:\n  back: {keys: [\"0\"]}\n  home: {keys: [\"00\"]}\n"
+	    "  more: {keys: [\"99\"], label: {nl: Meer}}\n"
+	    "  forget: {words: {nl: [WIS]}}\n"
+	    "  language: {words: {nl: [NL]}}\n"
+	    "nodes:\n  home:\n    text: {nl: Hallo}\n";
+	struct hl_menu_check_opts o = test_opts;
+	struct hl_diags d = { 0 };
+	struct hl_menu *m;
+
+	(void)state;
+	m = hl_menu_load_buffer("r.yaml", yaml, sizeof yaml - 1, &o, &d);
+	if (m == NULL)
+		test_dump(&d);
+	assert_non_null(m);
+	assert_true(hl_menu_can_resume(m));
+	hl_menu_free(m);
+	hl_diags_clear(&d);
+	o.ussd.ussd_chars = 40;
+	m = hl_menu_load_buffer("r.yaml", yaml, sizeof yaml - 1, &o, &d);
+	assert_null(m);
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.items[0].message, "messages.resume (nl) with its "
+	    "two choices does not fit one ussd screen: shorten it");
+	hl_diags_clear(&d);
+}
+
 /* Every prefix of a valid file loads or is refused; nothing crashes. */
 static void
 test_truncated(void **state)
@@ -716,6 +752,9 @@ static const struct test_case bad_cases[] = {
 	    "option 2: duplicate key '1' (also option 1)", 1),
 	FILE_CASE("bad_dup_node.yaml", HL_DIAG_ERROR, 21, 3, NULL,
 	    "nodes: duplicate node id 'one' (first at line 19)", 1),
+	FILE_CASE("bad_resume_partial.yaml", HL_DIAG_ERROR, 6, 3, NULL,
+	    "messages: missing key 'resume_restart' (resume, "
+	    "resume_continue and resume_restart go together)", 1),
 	FILE_CASE("bad_missing_translation.yaml", HL_DIAG_ERROR, 20, 11,
 	    "one", "text: missing translation 'en'", 1),
 	FILE_CASE("bad_text_list.yaml", HL_DIAG_ERROR, 20, 11, "one",
@@ -774,7 +813,7 @@ static const struct test_case warn_cases[] = {
 
 #define N_BAD	(sizeof(bad_cases) / sizeof(bad_cases[0]))
 #define N_WARN	(sizeof(warn_cases) / sizeof(warn_cases[0]))
-#define N_OTHER	12
+#define N_OTHER	13
 
 int
 main(void)
@@ -799,6 +838,8 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_budget_segments);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_final_message_must_fit);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_resume_offer_must_fit);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_truncated);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_empty);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_refused_early);

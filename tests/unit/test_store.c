@@ -199,7 +199,7 @@ test_open_schema(void **state)
 	db = second_connection(f->path);
 	query_text(db, "PRAGMA journal_mode", buf, sizeof buf);
 	assert_string_equal(buf, "wal");
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
 	assert_int_equal(query_int(db, "PRAGMA auto_vacuum"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name IN ('sessions', 'counters')"), 2);
