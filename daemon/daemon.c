@@ -534,7 +534,7 @@ hl_daemon_run(const struct hl_daemon_args *args)
 	enum hl_log_level level;
 	struct hl_menu *tree = NULL;
 	int status = 1;
-	sigset_t stop_sigs, old_sigs;
+	sigset_t stop_sigs;
 
 	/* A SIGTERM that arrives while the daemon starts would kill it with
 	 * the default action (exit 143): hold it until libevent handles it,
@@ -543,7 +543,7 @@ hl_daemon_run(const struct hl_daemon_args *args)
 	sigaddset(&stop_sigs, SIGTERM);
 	sigaddset(&stop_sigs, SIGINT);
 	sigaddset(&stop_sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop_sigs, &old_sigs);
+	sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
 	hl_log_open("helplined", false, HL_LOG_INFO);
 	daemon_no_core_dumps();
 	daemon_raise_nofile();
@@ -581,7 +581,10 @@ hl_daemon_run(const struct hl_daemon_args *args)
 		snprintf(err, sizeof err, "cannot install signal handlers");
 		goto out;
 	}
-	sigprocmask(SIG_SETMASK, &old_sigs, NULL);
+	/* Unblock rather than restore: a mask inherited from the parent
+	 * (a shell between fork and exec, a supervisor) must not keep
+	 * SIGTERM from ever reaching us. */
+	sigprocmask(SIG_UNBLOCK, &stop_sigs, NULL);
 	if (daemon_start_adapters(&d, err, sizeof err) == -1)
 		goto out;
 	if (args->port_file != NULL && daemon_write_port(&d,
