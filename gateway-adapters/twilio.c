@@ -62,6 +62,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "helpline/adapter.h"
 #include "helpline/config.h"
@@ -298,6 +299,28 @@ twilio_json_form(json_t *obj, struct hl_form *form)
 }
 
 /*
+ * Returns true if sig signs url and params.  Twilio signs the URL as it
+ * is configured, so that is tried first on its own; only a mismatch pays
+ * for hl_twilio_signature_is_valid()'s port variants (which include it
+ * again).  The shortcut tells a sender nothing the status does not: each
+ * comparison is constant time and every refusal takes the full path.
+ * It halves the HMAC work of a genuine request (bench/http-twilio).
+ */
+static bool
+twilio_signature_holds(const char *token, const char *url,
+    const struct hl_form_param *params, size_t n, const char *sig)
+{
+	char want[HL_TWILIO_SIG_LEN + 1];
+	bool ok;
+
+	ok = strlen(sig) == HL_TWILIO_SIG_LEN &&
+	    hl_twilio_signature(token, url, params, n, want) == 0 &&
+	    CRYPTO_memcmp(want, sig, HL_TWILIO_SIG_LEN) == 0;
+	OPENSSL_cleanse(want, sizeof want);
+	return ok || hl_twilio_signature_is_valid(token, url, params, n, sig);
+}
+
+/*
  * Checks the signature of a request.  For a form, decodes it into *form
  * first (the decoded values are signed).  Returns 0 if it holds, 403 if
  * not, 400 if the form is malformed.
@@ -317,11 +340,11 @@ twilio_check(const struct twilio_adapter *ta, struct evhttp_request *req,
 	if (!ta->validate)
 		return 0;
 	if (kind == TWILIO_BODY_FORM)
-		return hl_twilio_signature_is_valid(ta->auth_token, url,
+		return twilio_signature_holds(ta->auth_token, url,
 		    form->params, form->n, sig) ? 0 : 403;
 	/* JSON: the signature covers the URL, the URL the body's hash. */
-	return hl_twilio_signature_is_valid(ta->auth_token, url, NULL, 0,
-	    sig) && hl_twilio_body_hash_is_valid(url, body, len) ? 0 : 403;
+	return twilio_signature_holds(ta->auth_token, url, NULL, 0, sig) &&
+	    hl_twilio_body_hash_is_valid(url, body, len) ? 0 : 403;
 }
 
 /* Decodes a checked JSON body into *obj and *form.  Returns 0 or 400. */
