@@ -355,8 +355,19 @@ check(d.stop() == 0, "SIGTERM exits 0")
 log = d.log()
 
 # 7. The secret in the path instead of a header.
+RESELLER = """
+[adapter.reseller]
+type = ussd
+path = /ussd/ke
+request = query
+field_session = SESSIONID
+field_sender = MSISDN
+field_text = INPUT
+field_service = USSDCODE
+secret = %s
+""" % HEADER_SECRET
 p = Daemon(config="[adapter.ussd]\nenabled = yes\nsecret = %s\n"
-           "secret_in = path\n" % PATH_SECRET)
+           "secret_in = path\n" % PATH_SECRET + RESELLER)
 phone = new_sender()
 for what, path, want in [
         ("the bare path", "/ussd", 403),
@@ -376,10 +387,38 @@ check(all(well_formed(*a) for a in answers), "path secret: walk answered")
 check(answers[-1][2].startswith("END " + screen("contact_veilig_thuis",
                                                 "nl")),
       "path secret: walked to END")
+
+# 8. A GET-style reseller (query string, cumulative INPUT) beside it.
+def reseller(session, msisdn, text, method="GET", secret=HEADER_SECRET):
+    query = urllib.parse.urlencode({"SESSIONID": session, "USSDCODE":
+                                    "*415#", "MSISDN": msisdn,
+                                    "INPUT": text}, safe="*")
+    if msisdn not in numbers_seen:
+        numbers_seen.append(msisdn)
+    if session not in sessions_seen:
+        sessions_seen.append(session)
+    headers = {"X-Helpline-Secret": secret} if secret else {}
+    st, hdrs, body = p.request(method, "/ussd/ke?" + query, None, headers)
+    return st, hdrs, body.decode("utf-8", "replace")
+
+
+msisdn = "254711%06d" % 2
+answers = [reseller("ke-1", msisdn, t) for t in ("", "4", "4*3")]
+check(all(well_formed(*a) for a in answers), "GET reseller: answered")
+check(answers[1][2].startswith("CON " + screen("contacts", "nl")) and
+      answers[2][2].startswith("END " + screen("contact_anonymous", "nl")),
+      "GET reseller: walked to END")
+st, hdrs, _ = reseller("ke-2", msisdn, "", method="POST")
+check(st == 405 and hdrs.get("Allow") == "GET", "GET reseller: POST is 405")
+check(reseller("ke-2", msisdn, "", secret=None)[0] == 403,
+      "GET reseller: its own secret is required")
+check(p.request("GET", "/ussd/ke", None,
+                {"X-Helpline-Secret": HEADER_SECRET})[0] == 400,
+      "GET reseller: no query string is 400")
 check(p.stop() == 0, "path-secret daemon stops cleanly")
 log += p.log()
 
-# 8. Answers in time while someone else holds the store's write lock.
+# 9. Answers in time while someone else holds the store's write lock.
 s = Daemon(config="[adapter.ussd]\nenabled = yes\n")
 check("NO SECRET SET" in s.log(), "start-up warns loudly without a secret")
 lock = sqlite3.connect(db_path(s), timeout=5, isolation_level=None)
@@ -423,7 +462,7 @@ check(answers[-1][2].startswith("END "), "answering normally after the lock")
 check(s.stop() == 0, "locked-store daemon stops cleanly")
 log += s.log()
 
-# 9. No number, session id, input path or secret in any log.
+# 10. No number, session id, input path or secret in any log.
 for phone in numbers_seen:
     digits = phone.lstrip("+")
     for form in (phone, digits, digits[-9:], urllib.parse.quote(phone)):
