@@ -11,14 +11,17 @@
 extern const struct hl_adapter_ops hl_adapter_console;
 extern const struct hl_adapter_ops hl_adapter_json;
 extern const struct hl_adapter_ops hl_adapter_twilio;
+extern const struct hl_adapter_ops hl_adapter_ussd;
 
 static const struct hl_adapter_ops *const adapters[] = {
 	&hl_adapter_console,
 	&hl_adapter_json,
 	&hl_adapter_twilio,
+	&hl_adapter_ussd,
 };
 
 static const char *const adapter_names[] = { "console", "json", "twilio",
+    "ussd",
     NULL };
 
 struct hl_adapter {
