@@ -68,6 +68,7 @@ struct hl_core {
 	struct hl_dedup *dedup;
 	struct hl_session_cache *pending;	/* written behind, per batch */
 	bool store_failing;	/* the last batch could not be written */
+	bool forget_pending;	/* the batch holds a forget-me: purge now */
 	unsigned long lost;	/* session changes or counts dropped */
 	struct hl_core_opts opts;
 	char region[8];
@@ -249,8 +250,12 @@ hl_core_flush(struct hl_core *core)
 	    core_write_counts(core) == -1) {
 		hl_store_rollback(core->store);
 		rc = -1;
-	} else {
+	} else if (core->forget_pending) {
 		rc = hl_store_commit(core->store);
+	} else {
+		/* Sessions that simply ended are purged by the next expiry
+		 * sweep ([sessions] expire_interval), not on every batch. */
+		rc = hl_store_commit_deferred(core->store);
 	}
 	if (rc == -1) {
 		core_store_state(core, false);
@@ -260,6 +265,7 @@ hl_core_flush(struct hl_core *core)
 	/* -2: committed, but the purge is still to do; it is retried. */
 	hl_session_cache_clear(core->pending);
 	core->n_counts = 0;
+	core->forget_pending = false;
 	core_store_state(core, true);
 	return 0;
 }
@@ -691,8 +697,10 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	core_record(core, in, tree, &session, persist, &result, now);
 	/* "Your data has been deleted" must be true when it is sent: commit,
 	 * scrub and checkpoint before answering.  Forget-me is rare. */
-	if (result.forget)
+	if (result.forget) {
+		core->forget_pending = true;
 		hl_core_flush(core);
+	}
 	core_answer(core, &result, has_id ? &dedup_mac : NULL, cb, ctx);
 	hl_engine_result_clear(&result);
 	explicit_bzero(&session, sizeof session);

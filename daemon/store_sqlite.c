@@ -577,6 +577,14 @@ hl_store_close(struct hl_store *s)
 	store_free(s);
 }
 
+/* Commits the batch; the purge of deleted rows waits for a later commit,
+ * expiry sweep or close. */
+int
+hl_store_commit_deferred(struct hl_store *s)
+{
+	return store_commit_tx(s);
+}
+
 /* Opens a batch transaction unless one is open. */
 int
 hl_store_begin(struct hl_store *s)

@@ -74,6 +74,15 @@ int hl_store_begin(struct hl_store *);
  * failed (retried after the next commit). */
 int hl_store_commit(struct hl_store *);
 
+/* Commits the open transaction, if any, but leaves the scrub and
+ * checkpoint of deleted rows to the next hl_store_commit(),
+ * hl_store_expire() or hl_store_close(): rewriting the sessions table and
+ * truncating the WAL on every batch that ends a USSD session cost p99
+ * latency (bench/http-ussd).  Deleted cells are zeroed at once all the
+ * same (secure_delete); what waits is the stale copies in page gaps and
+ * WAL frames.  Returns 0, or -1 (rolled back, nothing written). */
+int hl_store_commit_deferred(struct hl_store *);
+
 /* Rolls back the open transaction, if any. */
 void hl_store_rollback(struct hl_store *);
 
