@@ -1,6 +1,8 @@
 """The canary privacy test of DESIGN.md section 5.
 
-Drives the JSON and console adapters with known numbers and a marker text,
+Drives the JSON, console, Twilio and USSD adapters (and, in its own part,
+the Kannel adapter behind a real Kannel chain) with known numbers and a
+marker text,
 then searches every file the daemon wrote (database with its free pages,
 -wal, -shm, journals, logs, captured stdout/stderr, its temp dir) for the
 numbers in every spelling, the marker (also hex and UTF-16), and the
@@ -9,8 +11,10 @@ mid-session and after expiry.  The same run against a daemon built with
 secure_delete=FAST must find leftover pseudonyms: that proves the test can
 fail.
 """
+import base64
 import binascii
 import hashlib
+import hmac
 import os
 import sqlite3
 import urllib.parse
@@ -40,7 +44,17 @@ def needles_for_text(text):
             text.encode("utf-16-le"), text.encode("utf-16-be")}
 
 
-E164 = ["+31612345678", "+31698765432", "+31687654321"]
+TWILIO_NUMBER = "+31611112222"
+USSD_NUMBER = "+31633334444"
+TOKEN = "canary-auth-token"
+PUBLIC = "https://helpline.example.org/twilio/sms"
+USSD_SECRET = "canary-ussd-secret-0123456789"
+GATEWAY_IDS = ["SMcanary0000000000000000000000001", "ATUid_canary_dialogue"]
+ADAPTERS = ("[adapter.twilio]\nenabled = yes\nauth_token = %s\n"
+            "public_url = %s\n[adapter.ussd]\nenabled = yes\nsecret = %s\n"
+            % (TOKEN, PUBLIC, USSD_SECRET))
+E164 = ["+31612345678", "+31698765432", "+31687654321", TWILIO_NUMBER,
+        USSD_NUMBER]
 NUMBER_NEEDLES = set()
 for n in E164:
     NUMBER_NEEDLES |= spellings(n)
@@ -48,6 +62,8 @@ for n in E164:
     NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).digest())
     NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).hexdigest().encode())
 MARKER_NEEDLES = needles_for_text(MARKER)
+for gid in GATEWAY_IDS + [TOKEN, USSD_SECRET]:
+    MARKER_NEEDLES |= needles_for_text(gid)
 
 
 def files_under(top):
@@ -93,11 +109,49 @@ def pseudonym_needles(ps):
     return out
 
 
+def twilio(d, body, sid):
+    """One signed Twilio webhook call, as Twilio makes it."""
+    params = [("MessageSid", sid), ("AccountSid", "ACcanary"),
+              ("From", TWILIO_NUMBER), ("To", "+3197010000000"),
+              ("Body", body), ("NumMedia", "0")]
+    data = PUBLIC.encode()
+    for name, value in sorted((n.encode(), v.encode()) for n, v in params):
+        data += name + value
+    sig = base64.b64encode(hmac.new(TOKEN.encode(), data,
+                                    hashlib.sha1).digest()).decode()
+    st, _, out = d.request("POST", "/twilio/sms",
+                           urllib.parse.urlencode(params).encode(),
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded",
+                            "X-Twilio-Signature": sig})
+    check(st == 200 and b"<Message>" in out, "twilio answered (%d)" % st)
+
+
+def ussd(d, text):
+    """One Africa's Talking callback with a cumulative text."""
+    fields = {"sessionId": GATEWAY_IDS[1], "serviceCode": "*384*1234#",
+              "phoneNumber": USSD_NUMBER, "networkCode": "20404",
+              "text": text}
+    st, _, out = d.request("POST", "/ussd",
+                           urllib.parse.urlencode(fields).encode(),
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded",
+                            "X-Helpline-Secret": USSD_SECRET})
+    check(st == 200 and out[:4] in (b"CON ", b"END "),
+          "ussd answered (%d)" % st)
+
+
 def drive(d, crowd=CROWD, forget=True):
-    """Talks to the daemon through both adapters; returns pseudonyms."""
+    """Talks to the daemon through every adapter; returns pseudonyms."""
     for n in JSON_NUMBERS:
         for text in ("hallo", "1", MARKER, "0"):
             d.reply(n, text)
+    twilio(d, "hallo", GATEWAY_IDS[0])
+    twilio(d, "hallo", GATEWAY_IDS[0])      # a retry
+    for i, text in enumerate(("1", MARKER)):
+        twilio(d, text, GATEWAY_IDS[0][:-1] + str(i + 2))
+    for text in ("", "1", "1*" + MARKER):
+        ussd(d, text)
     d.proc.stdin.write(("hallo\n1\n%s\n" % MARKER).encode())
     d.proc.stdin.flush()
     wait_for(lambda: d.output().count("\n\n") >= 3, 10, "console replies")
@@ -105,7 +159,7 @@ def drive(d, crowd=CROWD, forget=True):
         d.reply("+3162%07d" % i, "hi")
         d.reply("+3162%07d" % i, "1")
     ps = pseudonyms(d)
-    check(len(ps) >= crowd + 3, "sessions exist during the run (%d)"
+    check(len(ps) >= crowd + 5, "sessions exist during the run (%d)"
           % len(ps))
     if forget:
         for i in range(crowd):
@@ -131,8 +185,8 @@ def crowd_ps(all_ps, d_before):
 
 
 # 1. Clean stop, with the crowd forgotten through WIS.
-d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n"
-           % CONSOLE_NUMBER)
+d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n%s"
+           % (CONSOLE_NUMBER, ADAPTERS))
 ps = drive(d)
 left = pseudonyms(d)
 forgotten = ps - left
@@ -142,16 +196,16 @@ check(d.stop() == 0, "clean stop exits 0")
 expect_clean(d, "clean stop", forgotten, ps)
 
 # 2. kill -9 mid-session.
-d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n"
-           % CONSOLE_NUMBER)
+d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n%s"
+           % (CONSOLE_NUMBER, ADAPTERS))
 ps = drive(d, crowd=50, forget=False)
 d.kill()
 expect_clean(d, "kill -9", (), ps)
 
 
 # 3. Expiry: every session times out and is purged.
-EXPIRY = ("[sessions]\nsms_idle = 10\nexpire_interval = 1\n"
-          "[adapter.console]\nfrom = %s\n" % CONSOLE_NUMBER)
+EXPIRY = ("[sessions]\nsms_idle = 10\nussd_idle = 10\nexpire_interval = 1\n"
+          "[adapter.console]\nfrom = %s\n%s" % (CONSOLE_NUMBER, ADAPTERS))
 
 
 def expiry_run(binary):
