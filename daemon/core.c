@@ -9,8 +9,9 @@
  *
  * Writes are grouped and written behind: session changes go to an
  * in-memory cache (session_cache.h) that a timer writes in one transaction
- * batch_ms after the first change, so a burst of messages costs one commit
- * and replies never wait for SQLite.  If the store is locked or failing,
+ * batch_ms after the first change, a slice per loop iteration (new changes
+ * gather beside the batch being written), so a burst of messages costs one
+ * commit and replies never wait for SQLite.  If the store is locked or failing,
  * the changes stay in memory and are retried each batch, so callers keep
  * their place and are answered within a gateway's deadline.  What a crash
  * can lose is the last batch of session moves; sessions are short-lived
@@ -22,6 +23,7 @@
  * dialogue is still open, and it was not on the start screen, is offered
  * "continue where you were / main menu" (DESIGN.md section 4).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +44,9 @@
 /* Pending session changes held while the store is slow: a few minutes of a
  * busy help line's traffic, about 4 MB. */
 #define CORE_PENDING_MAX 16384
+/* Session changes written per loop iteration: a batch of a few thousand
+ * written at once held the loop ~7 ms (bench/http-json p99). */
+#define CORE_FLUSH_SLICE 256
 
 /* A counter increment waiting for the batch's commit.  Node pointers are
  * safe: a tree is retired only after a flush. */
@@ -67,12 +72,17 @@ struct hl_core {
 	struct hl_pseudonymizer *pseudonyms;
 	struct hl_dedup *dedup;
 	struct hl_session_cache *pending;	/* written behind, per batch */
+	struct hl_session_cache *flushing;	/* the batch being written */
+	size_t flush_pos;	/* how much of it is written */
+	bool in_flush;		/* a transaction holds part of it */
+	bool flush_purge;	/* the batch being written needs a purge */
 	bool store_failing;	/* the last batch could not be written */
-	bool forget_pending;	/* the batch holds a forget-me: purge now */
+	bool forget_pending;	/* a forget-me waits: purge with its batch */
 	unsigned long lost;	/* session changes or counts dropped */
 	struct hl_core_opts opts;
 	char region[8];
 	struct event *flush_ev;
+	struct event *step_ev;	/* writes the next slice of a batch */
 	struct event *expire_ev;
 	bool flush_scheduled;
 	unsigned long messages;
@@ -83,6 +93,7 @@ struct hl_core {
 };
 
 static void core_flush_cb(evutil_socket_t, short, void *);
+static void core_flush_step_cb(evutil_socket_t, short, void *);
 static void core_expire_cb(evutil_socket_t, short, void *);
 
 /* Creates the core. */
@@ -104,11 +115,14 @@ hl_core_new(struct event_base *base, struct hl_store *store,
 	core->pseudonyms = hl_pseudonymizer_new(opts->key_period, NULL, NULL);
 	core->dedup = hl_dedup_new(CORE_DEDUP_CAPACITY, opts->dedup_window);
 	core->pending = hl_session_cache_new(CORE_PENDING_MAX);
+	core->flushing = hl_session_cache_new(CORE_PENDING_MAX);
+	core->step_ev = event_new(base, -1, 0, core_flush_step_cb, core);
 	core->flush_ev = event_new(base, -1, 0, core_flush_cb, core);
 	core->expire_ev = event_new(base, -1, EV_PERSIST, core_expire_cb,
 	    core);
 	if (core->trees == NULL || core->pseudonyms == NULL ||
 	    core->dedup == NULL || core->pending == NULL ||
+	    core->flushing == NULL || core->step_ev == NULL ||
 	    core->flush_ev == NULL ||
 	    core->expire_ev == NULL || event_add(core->expire_ev, &every)) {
 		hl_core_free(core);
@@ -124,10 +138,13 @@ hl_core_free(struct hl_core *core)
 {
 	if (core == NULL)
 		return;
-	if (core->store != NULL)
+	if (core->store != NULL && core->pending != NULL &&
+	    core->flushing != NULL)
 		hl_core_flush(core);
 	if (core->flush_ev != NULL)
 		event_free(core->flush_ev);
+	if (core->step_ev != NULL)
+		event_free(core->step_ev);
 	if (core->expire_ev != NULL)
 		event_free(core->expire_ev);
 	while (core->trees != NULL) {
@@ -141,6 +158,7 @@ hl_core_free(struct hl_core *core)
 		hl_log_err("store: %zu session changes could not be written "
 		    "before exit", hl_session_cache_count(core->pending));
 	hl_session_cache_free(core->pending);
+	hl_session_cache_free(core->flushing);
 	hl_pseudonymizer_free(core->pseudonyms);
 	hl_dedup_free(core->dedup);
 	free(core);
@@ -236,47 +254,141 @@ core_batch(struct hl_core *core)
 	}
 }
 
-/* Writes pending session changes and counts in one transaction. */
-int
-hl_core_flush(struct hl_core *core)
+/*
+ * Starts writing a batch: the pending changes become the batch being
+ * written (new changes gather beside it) and a transaction opens.
+ * Returns 0 or -1.
+ */
+static int
+core_flush_begin(struct hl_core *core)
 {
-	int rc;
+	struct hl_session_cache *swap = core->flushing;
 
-	core->flush_scheduled = false;
-	if (hl_session_cache_count(core->pending) == 0 && core->n_counts == 0)
-		return 0;
-	if (hl_store_begin(core->store) == -1 ||
-	    hl_session_cache_write(core->pending, core->store) == -1 ||
-	    core_write_counts(core) == -1) {
+	core->flushing = core->pending;
+	core->pending = swap;
+	core->flush_pos = 0;
+	core->flush_purge = core->forget_pending;
+	core->forget_pending = false;
+	core->in_flush = true;
+	return hl_store_begin(core->store);
+}
+
+/* Writes up to max more changes of the batch.  Returns 1 when all are
+ * written, 0 if some are left, -1 on error. */
+static int
+core_flush_some(struct hl_core *core, size_t max)
+{
+	size_t next;
+
+	if (hl_session_cache_write_some(core->flushing, core->store,
+	    core->flush_pos, max, &next) == -1)
+		return -1;
+	core->flush_pos = next;
+	return next == hl_session_cache_count(core->flushing) ? 1 : 0;
+}
+
+/*
+ * Ends a batch: writes the counts and commits if written is set, else
+ * rolls back.  A batch that could not be committed goes back under the
+ * changes made since, to be retried after batch_ms.  Returns 0 or -1.
+ */
+static int
+core_flush_end(struct hl_core *core, bool written)
+{
+	size_t lost;
+	int rc = -1;
+
+	core->in_flush = false;
+	if (written && core_write_counts(core) == 0)
+		rc = core->flush_purge ? hl_store_commit(core->store) :
+		    /* Sessions that simply ended are purged by the next
+		     * expiry sweep, not on every batch (store.h). */
+		    hl_store_commit_deferred(core->store);
+	else
 		hl_store_rollback(core->store);
-		rc = -1;
-	} else if (core->forget_pending) {
-		rc = hl_store_commit(core->store);
-	} else {
-		/* Sessions that simply ended are purged by the next expiry
-		 * sweep ([sessions] expire_interval), not on every batch. */
-		rc = hl_store_commit_deferred(core->store);
-	}
 	if (rc == -1) {
+		core->forget_pending |= core->flush_purge;
+		if (hl_session_cache_merge(core->pending, core->flushing,
+		    &lost) == -1) {
+			core->lost += lost;
+			hl_log_err("store: %zu session changes dropped: memory "
+			    "for pending changes is full", lost);
+		}
 		core_store_state(core, false);
 		core_batch(core);	/* try again next batch */
 		return -1;
 	}
 	/* -2: committed, but the purge is still to do; it is retried. */
-	hl_session_cache_clear(core->pending);
+	hl_session_cache_clear(core->flushing);
 	core->n_counts = 0;
-	core->forget_pending = false;
 	core_store_state(core, true);
 	return 0;
 }
 
-/* Commits what the last batch wrote. */
+/* Returns true if there is nothing to write. */
+static bool
+core_is_clean(const struct hl_core *core)
+{
+	return hl_session_cache_count(core->pending) == 0 &&
+	    core->n_counts == 0 && !core->forget_pending;
+}
+
+/* Writes everything pending now, finishing a batch in progress first. */
+int
+hl_core_flush(struct hl_core *core)
+{
+	if (core->in_flush) {
+		event_del(core->step_ev);
+		if (core_flush_end(core, core_flush_some(core, SIZE_MAX) ==
+		    1) == -1)
+			return -1;
+	}
+	if (core_is_clean(core))
+		return 0;
+	if (core_flush_begin(core) == -1)
+		return core_flush_end(core, false);
+	return core_flush_end(core, core_flush_some(core, SIZE_MAX) == 1);
+}
+
+/* Writes the next slice of a batch, and ends it once all is written. */
+static void
+core_flush_step(struct hl_core *core)
+{
+	static const struct timeval now = { 0, 0 };
+	int rc = core_flush_some(core, CORE_FLUSH_SLICE);
+
+	/* A zero timer runs after the next poll, so requests that arrived
+	 * meanwhile are answered between slices. */
+	if (rc == 0 && event_add(core->step_ev, &now) == 0)
+		return;
+	core_flush_end(core, rc == 1);
+}
+
+/* Starts writing the batch when its time has come. */
 static void
 core_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct hl_core *core = arg;
+
 	(void)fd;
 	(void)what;
-	hl_core_flush(arg);
+	core->flush_scheduled = false;
+	if (core->in_flush || core_is_clean(core))
+		return;
+	if (core_flush_begin(core) == -1) {
+		core_flush_end(core, false);
+		return;
+	}
+	core_flush_step(core);
+}
+
+/* Writes the next slice. */
+static void
+core_flush_step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	core_flush_step(arg);
 }
 
 /* Notes a session change or count that could not be kept. */
@@ -295,13 +407,18 @@ static int
 core_session_get(struct hl_core *core, const struct hl_pseudonym *who,
     int64_t now, struct hl_session *out)
 {
-	switch (hl_session_cache_get(core->pending, who, out)) {
-	case HL_CACHE_PUT:
-		return out->expires_at > now ? 0 : 1;
-	case HL_CACHE_DELETED:
-		return 1;
-	case HL_CACHE_MISS:
-		break;
+	const struct hl_session_cache *newest_first[] = { core->pending,
+		core->flushing };
+
+	for (size_t i = 0; i < 2; i++) {
+		switch (hl_session_cache_get(newest_first[i], who, out)) {
+		case HL_CACHE_PUT:
+			return out->expires_at > now ? 0 : 1;
+		case HL_CACHE_DELETED:
+			return 1;
+		case HL_CACHE_MISS:
+			break;
+		}
 	}
 	return hl_store_session_get(core->store, who, now, out);
 }
@@ -340,6 +457,8 @@ core_collect_trees(struct hl_core *core)
 		unsigned n;
 
 		if (!hl_session_cache_uses_version(core->pending,
+		    t->tree->version) &&
+		    !hl_session_cache_uses_version(core->flushing,
 		    t->tree->version) &&
 		    hl_store_sessions_on_version(core->store, t->tree->version,
 		    &n) == 0 && n == 0) {

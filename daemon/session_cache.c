@@ -161,12 +161,14 @@ hl_session_cache_uses_version(const struct hl_session_cache *c,
 	return false;
 }
 
-/* Writes every pending change into the open transaction. */
+/* Writes some pending changes into the open transaction. */
 int
-hl_session_cache_write(const struct hl_session_cache *c,
-    struct hl_store *store)
+hl_session_cache_write_some(const struct hl_session_cache *c,
+    struct hl_store *store, size_t from, size_t max, size_t *next)
 {
-	for (size_t i = 0; i < c->n_used; i++) {
+	size_t i;
+
+	for (i = from; i < c->n_used && i - from < max; i++) {
 		const struct cache_entry *e = &c->table[c->used[i]];
 		int rc = e->deleted ?
 		    hl_store_session_delete(store, &e->session.who) :
@@ -175,7 +177,43 @@ hl_session_cache_write(const struct hl_session_cache *c,
 		if (rc == -1)
 			return -1;
 	}
+	*next = i;
 	return 0;
+}
+
+/* Writes every pending change into the open transaction. */
+int
+hl_session_cache_write(const struct hl_session_cache *c,
+    struct hl_store *store)
+{
+	size_t next;
+
+	return hl_session_cache_write_some(c, store, 0, c->n_used, &next);
+}
+
+/* Moves the changes of src that dst lacks into dst, then clears src. */
+int
+hl_session_cache_merge(struct hl_session_cache *dst,
+    struct hl_session_cache *src, size_t *lost)
+{
+	int rc = 0;
+
+	*lost = 0;
+	for (size_t i = 0; i < src->n_used; i++) {
+		const struct cache_entry *e = &src->table[src->used[i]];
+		struct cache_entry *d;
+
+		if (dst->table[cache_slot(dst, &e->session.who)].used)
+			continue;	/* dst's change is newer */
+		if ((d = cache_claim(dst, &e->session.who)) == NULL) {
+			(*lost)++;
+			rc = -1;
+			continue;
+		}
+		*d = *e;
+	}
+	hl_session_cache_clear(src);
+	return rc;
 }
 
 /* Forgets every pending change. */

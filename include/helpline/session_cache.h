@@ -57,6 +57,20 @@ bool hl_session_cache_uses_version(const struct hl_session_cache *,
  * unchanged, so the next batch retries). */
 int hl_session_cache_write(const struct hl_session_cache *, struct hl_store *);
 
+/* Writes pending changes [from, from + max) in order of first change into
+ * the store's open transaction, so a large batch can be written a slice
+ * per loop iteration.  *next receives where to go on (== count when
+ * done).  Returns 0 or -1 (the caller rolls back). */
+int hl_session_cache_write_some(const struct hl_session_cache *,
+    struct hl_store *, size_t from, size_t max, size_t *next);
+
+/* Moves every change of src that dst does not hold into dst (dst's are
+ * newer), then clears src: a batch that could not be written goes back
+ * under the changes made since.  Returns 0, or -1 if dst filled up (what
+ * did not fit is dropped and counted in *lost). */
+int hl_session_cache_merge(struct hl_session_cache *dst,
+    struct hl_session_cache *src, size_t *lost);
+
 /* Forgets (and wipes) every pending change: after a successful commit. */
 void hl_session_cache_clear(struct hl_session_cache *);
 

@@ -441,6 +441,49 @@ test_store_locked_keeps_place(void **state)
 	    "Informatie.", 11) == 0);
 }
 
+/* A big batch is written a slice per loop iteration; messages answered
+ * in between move on from the batch being written, and nothing is lost. */
+static void
+test_batch_written_in_slices(void **state)
+{
+	struct fixture *f = *state;
+	char who[16];
+	struct hl_inbound in = {
+		.adapter = "test", .channel = HL_CHANNEL_SMS,
+		.text = { "hoi", 3 },
+	};
+	unsigned n, iterations = 0;
+
+	for (unsigned i = 0; i < 1000; i++) {
+		snprintf(who, sizeof who, "+316%08u", i);
+		in.sender = who;
+		assert_int_equal(hl_core_submit(f->core, &in, reply_cb, f), 0);
+	}
+	/* The batch timer fires and the first slice is written. */
+	assert_int_equal(event_base_loop(f->base, EVLOOP_ONCE), 0);
+	assert_int_equal(sessions(f), 256);
+	/* Meanwhile sender 0 (already written) and 999 (not yet) move on. */
+	in.text.bytes = "2";
+	in.text.len = 1;
+	in.sender = "+31600000000";
+	hl_core_submit(f->core, &in, reply_cb, f);
+	assert_true(strncmp(f->reply, "Signalen.", 9) == 0);
+	in.sender = "+31600000999";
+	hl_core_submit(f->core, &in, reply_cb, f);
+	assert_true(strncmp(f->reply, "Signalen.", 9) == 0);
+	while (hl_store_in_batch(f->store) && iterations++ < 100)
+		assert_int_equal(event_base_loop(f->base, EVLOOP_ONCE), 0);
+	assert_int_equal(iterations, 3);	/* 1000 = 4 slices */
+	assert_int_equal(hl_core_flush(f->core), 0);
+	assert_int_equal(hl_store_session_count(f->store, &n), 0);
+	assert_int_equal(n, 1000);
+	/* Both moves survived the batch that was written under them. */
+	assert_true(strncmp(say(f, "+31600000000", "1", HL_CHANNEL_SMS, NULL),
+	    "Informatie.", 11) == 0);
+	assert_true(strncmp(say(f, "+31600000999", "1", HL_CHANNEL_SMS, NULL),
+	    "Informatie.", 11) == 0);
+}
+
 int
 main(void)
 {
@@ -463,6 +506,8 @@ main(void)
 		    test_ussd_redial_with_input_starts_afresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_locked_keeps_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_batch_written_in_slices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup,
 		    teardown),
 	};

@@ -128,6 +128,82 @@ test_write_through(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A batch that could not be written goes back under newer changes. */
+static void
+test_merge(void **state)
+{
+	struct hl_session_cache *old = hl_session_cache_new(4);
+	struct hl_session_cache *cur = hl_session_cache_new(2);
+	struct hl_session a = session_of(1, 1, "home");
+	struct hl_session b = session_of(2, 2, "home");
+	struct hl_session c = session_of(3, 3, "home");
+	struct hl_session out;
+	size_t lost;
+
+	(void)state;
+	assert_int_equal(hl_session_cache_put(old, &a), 0);
+	assert_int_equal(hl_session_cache_put(old, &b), 0);
+	assert_int_equal(hl_session_cache_put(old, &c), 0);
+	/* Since then a moved on and b was deleted. */
+	snprintf(a.node, sizeof a.node, "info");
+	assert_int_equal(hl_session_cache_put(cur, &a), 0);
+	assert_int_equal(hl_session_cache_delete(cur, &b.who), 0);
+	/* cur is full: c does not fit and is counted. */
+	assert_int_equal(hl_session_cache_merge(cur, old, &lost), -1);
+	assert_int_equal(lost, 1);
+	assert_int_equal(hl_session_cache_count(old), 0);
+	assert_int_equal(hl_session_cache_get(cur, &a.who, &out), HL_CACHE_PUT);
+	assert_string_equal(out.node, "info");
+	assert_int_equal(hl_session_cache_get(cur, &b.who, &out),
+	    HL_CACHE_DELETED);
+	hl_session_cache_free(cur);
+	cur = hl_session_cache_new(4);
+	assert_int_equal(hl_session_cache_put(old, &c), 0);
+	assert_int_equal(hl_session_cache_merge(cur, old, &lost), 0);
+	assert_int_equal(lost, 0);
+	assert_int_equal(hl_session_cache_get(cur, &c.who, &out), HL_CACHE_PUT);
+	hl_session_cache_free(cur);
+	hl_session_cache_free(old);
+}
+
+/* A batch written a slice at a time writes each change once, in order. */
+static void
+test_write_some(void **state)
+{
+	char dir[] = "/tmp/hl-cache-XXXXXX", path[64], err[256], cmd[96];
+	struct hl_session_cache *c = hl_session_cache_new(16);
+	struct hl_store *store;
+	size_t pos = 0, next, slices = 0;
+	unsigned n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	store = hl_store_open(path, err, sizeof err);
+	assert_non_null(store);
+	for (uint64_t i = 0; i < 10; i++) {
+		struct hl_session s = session_of(i, i, "home");
+
+		assert_int_equal(hl_session_cache_put(c, &s), 0);
+	}
+	assert_int_equal(hl_store_begin(store), 0);
+	do {
+		assert_int_equal(hl_session_cache_write_some(c, store, pos, 4,
+		    &next), 0);
+		assert_true(next - pos <= 4);
+		pos = next;
+		slices++;
+	} while (pos < hl_session_cache_count(c));
+	assert_int_equal(slices, 3);
+	assert_int_equal(hl_store_commit(store), 0);
+	assert_int_equal(hl_store_session_count(store, &n), 0);
+	assert_int_equal(n, 10);
+	hl_session_cache_free(c);
+	hl_store_close(store);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -135,6 +211,8 @@ main(void)
 		cmocka_unit_test(test_put_get_delete),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_write_through),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_write_some),
 	};
 
 	return cmocka_run_group_tests_name("session_cache", tests, NULL, NULL);
