@@ -181,10 +181,12 @@ screen_nav_line(const struct hl_menu *m, const struct hl_menu_node *node,
 	return 0;
 }
 
-/* Splits a node into the lines of its screen. */
+/* Splits a node into the lines of its screen.  A final screen (a USSD
+ * node without options, which ends the session) has no navigation line:
+ * the caller cannot answer it. */
 static int
 screen_build(const struct hl_menu *m, const struct hl_menu_node *node,
-    int li, const char *prefix, struct screen *sc)
+    int li, const char *prefix, bool final, struct screen *sc)
 {
 	const struct hl_menu_option *o;
 	struct buf b;
@@ -206,6 +208,8 @@ screen_build(const struct hl_menu *m, const struct hl_menu_node *node,
 		if (screen_add(sc, b.s, b.len, false, b.s) != 0)
 			goto fail;
 	}
+	if (final)
+		return 0;
 	if (screen_nav_line(m, node, li, &nav) != 0)
 		goto fail;
 	if (nav != NULL && screen_add(sc, nav, strlen(nav), false, nav) != 0)
@@ -255,7 +259,7 @@ hl_screen_render_full(const struct hl_menu *m,
 	struct screen sc;
 	struct buf b = { NULL, 0, 0 };
 
-	if (screen_build(m, node, li, prefix, &sc) != 0)
+	if (screen_build(m, node, li, prefix, false, &sc) != 0)
 		return NULL;
 	if (screen_join(&sc, 0, 0, &b) != 0) {
 		free(b.s);
@@ -518,7 +522,8 @@ hl_screen_render(const struct hl_menu *m, const struct hl_menu_node *node,
 
 	memset(out, 0, sizeof *out);
 	memset(&p, 0, sizeof p);
-	if (screen_build(m, node, li, prefix, &sc) != 0)
+	if (screen_build(m, node, li, prefix, budget->channel ==
+	    HL_CHANNEL_USSD && node->n_options == 0, &sc) != 0)
 		return -1;
 	p.budget = budget;
 	p.sc = &sc;

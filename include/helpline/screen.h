@@ -10,6 +10,8 @@
  *     <key> <label> <key> <label> the navigation line: the globals with a
  *                                 label that show on this node
  *
+ * On USSD a node without options is final (the session ends with it), so
+ * hl_screen_render leaves its navigation line out: it could not be used.
  * Lines are joined with "\n"; empty parts are left out.  When the whole
  * screen exceeds the budget it is split into pages at line, then word,
  * boundaries (never inside a character); every page but the last ends with

@@ -474,7 +474,10 @@ test_page_property(void **state)
 		if (prefix != NULL)
 			squeeze(want, prefix, strlen(prefix));
 		squeeze(want, text, len);
-		squeeze(want, "0 Back 00 Menu", round % 2 ? 14 : 0);
+		/* On USSD (odd rounds, in English) the optionless node is
+		 * final: no navigation line. */
+		squeeze(want, "0 Back 00 Menu", round % 2 &&
+		    f->nodes[N_LONG].n_options > 0 ? 14 : 0);
 		squeeze(want, "0 Terug 00 Menu", round % 2 ? 0 : 15);
 		for (size_t i = 0; i < p.n; i++) {
 			ml = i + 1 < p.n ? 8 : 0;
