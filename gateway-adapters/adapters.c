@@ -10,13 +10,16 @@
 
 extern const struct hl_adapter_ops hl_adapter_console;
 extern const struct hl_adapter_ops hl_adapter_json;
+extern const struct hl_adapter_ops hl_adapter_kannel;
 
 static const struct hl_adapter_ops *const adapters[] = {
 	&hl_adapter_console,
 	&hl_adapter_json,
+	&hl_adapter_kannel,
 };
 
-static const char *const adapter_names[] = { "console", "json", NULL };
+static const char *const adapter_names[] = { "console", "json", "kannel",
+    NULL };
 
 struct hl_adapter {
 	const struct hl_adapter_ops *ops;
