@@ -6,10 +6,12 @@ helplined's JSON webhook answers a shadow sender making the same moves, so
 "what the handset sees" is checked character for character.  Skips (exit
 77) only when Kannel is not installed.
 """
+import http.server
 import os
-import re
+import signal
 import sys
 import tempfile
+import threading
 
 from kannelchain import KannelChain, available, free_port
 
@@ -107,7 +109,190 @@ class Walker:
         return got
 
 
+class FakeSendsms:
+    """A stand-in for Kannel's sendsms that records each request and holds
+    its answer until released, to see SIGTERM wait for it."""
+
+    def __init__(self):
+        self.got = []
+        self.hold = False       # hold answers from now on, until release
+        self.release = threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                hold = outer.hold
+                outer.got.append((self.path, dict(self.headers),
+                                  self.rfile.read(n)))
+                if hold:
+                    outer.release.wait(20)
+                body = b"0: Accepted for delivery"
+                self.send_response(202)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever,
+                         daemon=True).start()
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+
+
+def mo(d, sender, body, query="", headers=None, method="POST"):
+    """Posts one MO as Kannel's post-url does; returns (status, headers,
+    body text)."""
+    h = {"X-Kannel-From": sender, "X-Kannel-To": "1234",
+         "X-Kannel-Coding": "0",
+         "Content-Type": 'text/plain; charset="UTF-8"'}
+    h.update(headers or {})
+    h = {k: v for k, v in h.items() if v is not None}
+    status, rh, rb = d.request(method, "/kannel" + query, body, h)
+    return status, rh, rb.decode("utf-8", "replace")
+
+
+def refused_start(conf, *words):
+    """Checks helplined refuses a config, naming what is wrong."""
+    try:
+        x = Daemon(config=conf, workdir=tempfile.mkdtemp(dir=work))
+    except RuntimeError as e:
+        msg = str(e)
+        check(all(w in msg for w in words), "refused naming %s: %s"
+              % (words, msg.strip().splitlines()[-1]))
+        return
+    x.stop()
+    check(False, "helplined started with %r" % conf)
+
+
 daemons = []
+
+# 0. Without Kannel: start-up checks, the HTTP contract, sendsms details.
+refused_start("[adapter.kannel]\nenabled = yes\nmax_messages = 1\n"
+              "[screens]\nsms_segments = 3\n", "max_messages = 1",
+              "sms_segments = 3", "silently")
+refused_start("[adapter.kannel]\nenabled = yes\nreply_via = later\n",
+              "reply_via")
+refused_start("[adapter.kannel]\nenabled = yes\nreply_via = sendsms\n",
+              "sendsms_user")
+refused_start("[adapter.kannel]\nenabled = yes\nreply_via = sendsms\n"
+              "sendsms_user = u\nsendsms_password = p\n"
+              "sendsms_url = https://127.0.0.1/x\n", "sendsms_url")
+
+SECRET = "s3cr3t-%d" % os.getpid()
+K = "?key=" + SECRET
+d = Daemon(config="[adapter.kannel]\nenabled = yes\nsecret = %s\n" % SECRET,
+           menu=TEST_MENU, workdir=tempfile.mkdtemp(dir=work))
+daemons.append(d)
+phone = handset()
+status, h, body = mo(d, phone, b"hallo", K + "&id=m1")
+check(status == 200 and body.startswith("Testlijn.") and
+      h.get("Content-Type") == "text/plain; charset=utf-8",
+      "post-url: 200 text/plain with the screen (%d)" % status)
+check("X-Kannel-Coding" not in h, "a GSM-7 reply carries no coding header")
+status, h, body = mo(d, phone, b"hallo", K + "&id=m1")
+check(status == 200 and body.startswith("Testlijn."),
+      "a retry of id m1 gets the first reply again")
+status, h, body = mo(d, phone, b"1", K + "&id=m2")
+check(status == 200 and h.get("X-Kannel-Coding") == "2" and
+      body.startswith("Zo\u00eb"), "a reply with \u00eb: X-Kannel-Coding 2")
+status, h, body = mo(d, phone, b"1", K + "&id=m2")
+check(h.get("X-Kannel-Coding") == "2", "a repeated UCS-2 reply keeps it")
+status, _, body = mo(d, phone, b"1", K + "x")
+check(status == 403, "wrong key: 403 (%d)" % status)
+status, _, body = mo(d, phone, b"1", "")
+check(status == 403, "no key: 403 (%d)" % status)
+status, _, body = mo(d, None, b"1", K)
+check(status == 400 and "send-sender" in body,
+      "no X-Kannel-From: 400 naming send-sender (%d %r)" % (status, body))
+status, _, body = mo(d, phone, b"1", K + "&id=%zz")
+check(status == 400, "a malformed query: 400 (%d)" % status)
+status, h, body = mo(d, phone, None, K, method="PUT")
+check(status == 405 and h.get("Allow") == "GET, POST", "PUT: 405")
+status, _, body = d.request("GET", "/kannel" + K + "&from=%2B31600000001"
+                            "&text=%001&coding=2&charset=UTF-16BE")
+check(status == 400 and b"mo-recode" in body,
+      "get-url with NUL bytes: 400 naming mo-recode (%d)" % status)
+status, _, body = mo(d, phone, b"\x00", K,
+                     {"Content-Type": "text/plain; charset=X-KLINGON"})
+check(status == 200 and body.startswith("Ongeldige"),
+      "an unknown charset is an unknown choice, still answered (%r)"
+      % body[:20])
+status, _, body = mo(d, phone, b"\x00\x31\x00", K,
+                     {"Content-Type": "text/plain; charset=UTF-16BE",
+                      "X-Kannel-Coding": "2"})
+check(status == 200 and body.startswith("Ongeldige"),
+      "odd-length UTF-16 is an unknown choice, still answered")
+status, _, body = mo(d, phone, "00".encode("utf-16-be"), K,
+                     {"Content-Type": "text/plain; charset=UTF-16BE",
+                      "X-Kannel-Coding": "2"})
+check(body.startswith("Testlijn."), "UTF-16BE '00' goes home")
+status, _, body = mo(d, phone, "zo\u00eb".encode("utf-16-be"), K,
+                     {"Content-Type": "text/plain; charset=UTF-16BE",
+                      "X-Kannel-Coding": "2"})
+check(status == 200 and body.startswith("Zo\u00eb"),
+      "UTF-16BE 'zo\u00eb' reaches its keyword")
+check(SECRET not in d.log(), "the key is not logged")
+check(d.stop() == 0, "clean stop")
+
+# sendsms: the request Kannel gets, and SIGTERM waiting for it.
+fake = FakeSendsms()
+d = Daemon(config="[adapter.kannel]\nenabled = yes\nreply_via = sendsms\n"
+           "sendsms_url = http://127.0.0.1:%d/cgi-bin/sendsms?smsc=X\n"
+           "sendsms_user = hl\nsendsms_password = pw-%d\n"
+           "[daemon]\nshutdown_grace_ms = 10000\n" % (fake.port, os.getpid()),
+           menu=TEST_MENU, workdir=tempfile.mkdtemp(dir=work))
+daemons.append(d)
+phone = handset()
+status, _, body = mo(d, phone, b"hallo")
+check(status == 200 and body == "", "sendsms mode: an empty 200 at once")
+wait_for(lambda: len(fake.got) == 1, 10, "the first sendsms request")
+path, h, text = fake.got[0]
+check(path == "/cgi-bin/sendsms?smsc=X", "sendsms path and query (%s)"
+      % path)
+check(h.get("X-Kannel-To") == phone and h.get("X-Kannel-From") == "1234" and
+      h.get("X-Kannel-Username") == "hl" and
+      h.get("X-Kannel-Password") == "pw-%d" % os.getpid() and
+      "X-Kannel-Coding" not in h, "sendsms headers: to, from, credentials")
+check(text.decode().startswith("Testlijn."), "sendsms body: the reply")
+fake.hold = True
+status, _, body = mo(d, phone, b"1")
+wait_for(lambda: len(fake.got) == 2, 10, "the second sendsms request")
+check(fake.got[1][1].get("X-Kannel-Coding") == "2" and
+      fake.got[1][2].decode().startswith("Zo\u00eb"),
+      "a UCS-2 reply pushed with X-Kannel-Coding: 2")
+d.signal(signal.SIGTERM)
+wait_for(lambda: "stopping" in d.log(), 10, "helplined to begin stopping")
+try:
+    wait_for(lambda: d.proc.poll() is not None, 1.0, "an early exit")
+    check(False, "SIGTERM did not wait for the sendsms request in flight")
+except TimeoutError:
+    check(True, "SIGTERM waits for the sendsms request in flight")
+fake.release.set()
+check(d.stop() == 0, "then it exits cleanly")
+check("2 sent, 0 failed, 0 dropped" in d.log(),
+      "sendsms counted: %s" % [ln for ln in d.log().splitlines()
+                               if "sendsms:" in ln])
+check("pw-%d" % os.getpid() not in d.log(), "the password is not logged")
+fake.close()
+
+d = Daemon(config="[adapter.kannel]\nenabled = yes\nreply_via = sendsms\n"
+           "sendsms_url = http://127.0.0.1:%d/\n"
+           "sendsms_user = hl\nsendsms_password = pw\n" % free_port(),
+           menu=TEST_MENU, workdir=tempfile.mkdtemp(dir=work))
+daemons.append(d)
+status, _, body = mo(d, phone, b"hallo")
+wait_for(lambda: "sendsms unreachable" in d.log(), 15,
+         "a failed sendsms logged")
+check(d.stop() == 0 and "0 sent, 1 failed" in d.log(),
+      "an unreachable sendsms is counted as failed")
+
 chain = KannelChain("http://127.0.0.1:%d" % PORT,
                     workdir=os.path.join(work, "kannel"),
                     sendsms_user=SENDSMS)
@@ -118,10 +303,12 @@ try:
     access = chain.conf.get("core", "access-log")
 
     # 1. The shipped menu, walked to a contact screen in NL and in EN.
+    walked = []
     contact = sorted(n for n, v in menu["nodes"].items()
                      if v.get("contact") and n in paths)[0]
     for lang in ("nl", "en"):
         w = Walker(d, chain)
+        walked.append(w.phone)
         r = w.step("hallo", what="first message (%s)" % lang)
         check(r.text.startswith(text_of(menu, menu["start"], "nl")),
               "a new conversation starts at the start screen")
@@ -281,7 +468,7 @@ try:
               % (os.path.basename(path), hits[:3]))
     # The test's own yardstick: fakesmsc (the handset) did see numbers.
     with open(os.path.join(chain.dir, "fakesmsc.log"), "rb") as f:
-        check(handsets[0].encode() in f.read(),
+        check(walked[0].encode() in f.read(),
               "the needles are right (the handset's log has them)")
 finally:
     chain.kill()
