@@ -10,7 +10,8 @@
  *     X-Kannel-Coding: 0|1|2
  *     Content-Type: text/plain; charset="UTF-8"   (UTF-16BE, 8-BIT)
  *     <the text>
- *   sms-service  get-url = "http://127.0.0.1:8088/kannel?from=%p&to=%P&text=%b&coding=%c&charset=%C&id=%I"
+ *   sms-service  get-url = "http://127.0.0.1:8088/kannel?from=%p&to=%P&
+ *                           text=%b&coding=%c&charset=%C&id=%I"   (one line)
  *     the same in the query; second choice, because the number then sits
  *     in a URL and Kannel writes URLs into its logs (debug level, and
  *     "Couldn't fetch <url>" at error level when helplined is down).

@@ -46,6 +46,10 @@ SHIPPED_CONF = os.path.join(SRCDIR, "contrib", "kannel", "helplined.conf")
 SHIPPED_URL = "http://127.0.0.1:8088"
 
 
+# Loopback only: never through an http_proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def available():
     """True if Kannel and its fakesmsc are installed."""
     return all(os.access(p, os.X_OK) for p in (BEARERBOX, SMSBOX, FAKESMSC))
@@ -299,7 +303,7 @@ class KannelChain:
     def status(self):
         """bearerbox's admin status.txt, or None."""
         try:
-            with urllib.request.urlopen(
+            with _OPENER.open(
                     "http://127.0.0.1:%d/status.txt?password=%s"
                     % (self.admin_port, urllib.parse.quote(self.password)),
                     timeout=2) as r:
@@ -371,7 +375,8 @@ class KannelChain:
         log = open(os.path.join(self.dir, "fakesmsc.log"), "ab")
         proc = subprocess.Popen(
             self.prefix + [FAKESMSC, "-H", "127.0.0.1", "-r",
-                           str(self.smsc_port), "-i", "0"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                           str(self.smsc_port), "-i", "0"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, cwd=self.dir)
         self.procs["fakesmsc"] = proc
         t = threading.Thread(target=self._reader, args=(proc, log),
@@ -394,7 +399,7 @@ class KannelChain:
         bb = self.procs.get("bearerbox")
         if bb is not None and bb.poll() is None:
             try:
-                urllib.request.urlopen(
+                _OPENER.open(
                     "http://127.0.0.1:%d/shutdown?password=%s"
                     % (self.admin_port, urllib.parse.quote(self.password)),
                     timeout=2).read()
