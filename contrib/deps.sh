@@ -5,7 +5,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 libevent-dev libsqlite3-dev libssl-dev libyaml-dev libcmocka-dev \
 libphonenumber-dev libinih-dev libjansson-dev python3 python3-yaml \
-sqlite3 curl wrk"
+sqlite3 curl wrk kannel kannel-extras"
 
 missing=""
 for p in $PACKAGES; do

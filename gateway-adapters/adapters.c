@@ -12,16 +12,18 @@ extern const struct hl_adapter_ops hl_adapter_console;
 extern const struct hl_adapter_ops hl_adapter_json;
 extern const struct hl_adapter_ops hl_adapter_twilio;
 extern const struct hl_adapter_ops hl_adapter_ussd;
+extern const struct hl_adapter_ops hl_adapter_kannel;
 
 static const struct hl_adapter_ops *const adapters[] = {
 	&hl_adapter_console,
 	&hl_adapter_json,
 	&hl_adapter_twilio,
 	&hl_adapter_ussd,
+	&hl_adapter_kannel,
 };
 
 static const char *const adapter_names[] = { "console", "json", "twilio",
-    "ussd",
+    "ussd", "kannel",
     NULL };
 
 struct hl_adapter {
