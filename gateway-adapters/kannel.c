@@ -81,6 +81,8 @@
 struct kannel_push {
 	struct kannel_adapter *ka;
 	struct kannel_push *prev, *next;
+	bool sending;		/* inside evhttp_make_request() */
+	bool done;		/* answered while sending: free it after */
 };
 
 /* One MO waiting for its reply in sendsms mode. */
@@ -216,7 +218,12 @@ kannel_push_done(struct evhttp_request *req, void *arg)
 		kannel_warn(&ka->push_failed, "sendsms answered an error; "
 		    "reply lost");
 	}
-	kannel_push_free(p);
+	/* evhttp_make_request() may call back before it returns (a connect
+	 * that fails at once): its caller frees p then. */
+	if (p->sending)
+		p->done = true;
+	else
+		kannel_push_free(p);
 }
 
 /* Adds the headers of one sendsms request.  Returns 0 or -1 (a value
@@ -251,6 +258,7 @@ kannel_push(struct kannel_adapter *ka, const struct kannel_job *job,
 	struct kannel_push *p = calloc(1, sizeof *p);
 	const char *from = ka->sendsms_from != NULL ? ka->sendsms_from :
 	    job->to;
+	int rc;
 
 	if (p == NULL || (req = evhttp_request_new(kannel_push_done,
 	    p)) == NULL) {
@@ -271,19 +279,23 @@ kannel_push(struct kannel_adapter *ka, const struct kannel_job *job,
 		return;
 	}
 	conn = ka->conns[ka->next_conn++ % KANNEL_SENDSMS_CONNS];
-	/* On failure evhttp has freed req already. */
-	if (evhttp_make_request(conn, req, EVHTTP_REQ_POST,
-	    ka->sendsms_target) == -1) {
-		free(p);
-		kannel_warn(&ka->push_failed, "sendsms: request not sent; "
-		    "reply lost");
-		return;
-	}
+	/* In flight before the call: libevent may answer it (connect failed
+	 * at once) before evhttp_make_request() returns, and p must be on the
+	 * list then.  Whatever it returns, req belongs to evhttp now. */
 	p->next = ka->pushes;
 	if (p->next != NULL)
 		p->next->prev = p;
 	ka->pushes = p;
 	ka->pending++;
+	p->sending = true;
+	rc = evhttp_make_request(conn, req, EVHTTP_REQ_POST,
+	    ka->sendsms_target);
+	p->sending = false;
+	if (rc == -1 && !p->done)
+		kannel_warn(&ka->push_failed, "sendsms: request not sent; "
+		    "reply lost");
+	if (rc == -1 || p->done)
+		kannel_push_free(p);
 }
 
 /* Wipes and frees a job. */

@@ -297,6 +297,20 @@ wait_for(lambda: "sendsms unreachable" in d.log(), 15,
 check(d.stop() == 0 and "0 sent, 1 failed" in d.log(),
       "an unreachable sendsms is counted as failed")
 
+# A sendsms host that cannot be resolved fails inside the request call
+# itself (libevent answers before evhttp_make_request returns): several of
+# them, then a clean stop (this crashed once in kannel_free).
+d = Daemon(config="[adapter.kannel]\nenabled = yes\nreply_via = sendsms\n"
+           "sendsms_url = http://no-such-host.invalid:13013/\n"
+           "sendsms_user = hl\nsendsms_password = pw\n",
+           menu=TEST_MENU, workdir=tempfile.mkdtemp(dir=work))
+daemons.append(d)
+for body in (b"hallo", b"1", b"0"):
+    status, _, _ = mo(d, phone, body)
+    check(status == 200, "MO taken with an unresolvable sendsms host")
+wait_for(lambda: "reply lost" in d.log(), 15, "the lost reply logged")
+check(d.stop() == 0, "an unresolvable sendsms host: clean stop, exit 0")
+
 chain = KannelChain("http://127.0.0.1:%d" % PORT,
                     workdir=os.path.join(work, "kannel"),
                     sendsms_user=SENDSMS)
