@@ -254,6 +254,14 @@ core_batch(struct hl_core *core)
 	}
 }
 
+/* Returns true if there is nothing to write. */
+static bool
+core_is_clean(const struct hl_core *core)
+{
+	return hl_session_cache_count(core->pending) == 0 &&
+	    core->n_counts == 0 && !core->forget_pending;
+}
+
 /*
  * Starts writing a batch: the pending changes become the batch being
  * written (new changes gather beside it) and a transaction opens.
@@ -318,19 +326,20 @@ core_flush_end(struct hl_core *core, bool written)
 		core_batch(core);	/* try again next batch */
 		return -1;
 	}
-	/* -2: committed, but the purge is still to do; it is retried. */
+	if (rc == -2) {
+		/* Committed, but the scrub or checkpoint failed: a forget-me
+		 * in it is not yet off the disk, so the next batch purges. */
+		hl_log_err("store: deleted sessions not yet scrubbed; "
+		    "retrying");
+		core->forget_pending |= core->flush_purge;
+	}
 	hl_session_cache_clear(core->flushing);
 	core->n_counts = 0;
 	core_store_state(core, true);
+	/* Changes made while this batch was written wait for the next. */
+	if (!core_is_clean(core))
+		core_batch(core);
 	return 0;
-}
-
-/* Returns true if there is nothing to write. */
-static bool
-core_is_clean(const struct hl_core *core)
-{
-	return hl_session_cache_count(core->pending) == 0 &&
-	    core->n_counts == 0 && !core->forget_pending;
 }
 
 /* Writes everything pending now, finishing a batch in progress first. */
