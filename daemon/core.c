@@ -551,22 +551,38 @@ core_dedup_mac(struct hl_core *core, const struct hl_inbound *in,
  */
 static bool
 core_dialog_mac(struct hl_core *core, const struct hl_inbound *in,
-    const char *sender, struct hl_pseudonym *mac)
+    const char *sender, struct hl_pseudonym mac[2], bool *has_previous)
 {
 	char buf[512];
 	int n;
 	bool ok = false;
 
+	*has_previous = false;
 	if (in->session_id == NULL || in->session_id[0] == '\0')
 		return false;
 	n = snprintf(buf, sizeof buf, "dialog%c%s%c%s%c%s", '\0',
 	    in->adapter ? in->adapter : "", '\0', sender, '\0',
 	    in->session_id);
-	if (n > 0 && (size_t)n < sizeof buf)
+	if (n > 0 && (size_t)n < sizeof buf) {
 		ok = hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
-		    mac) == 0;
+		    &mac[0]) == 0;
+		/* Also under the previous key: a dialogue that began before
+		 * the key rotated is the same dialogue. */
+		*has_previous = ok && hl_pseudonym_of_bytes_previous(
+		    core->pseudonyms, buf, (size_t)n, &mac[1]) == 0;
+	}
 	explicit_bzero(buf, sizeof buf);
 	return ok;
+}
+
+/* Returns true if a session's stored dialogue is this message's. */
+static bool
+core_is_same_dialog(const struct hl_session *s,
+    const struct hl_pseudonym mac[2], bool has_previous)
+{
+	return memcmp(s->dialog.mac, mac[0].mac, sizeof mac[0].mac) == 0 ||
+	    (has_previous &&
+	    memcmp(s->dialog.mac, mac[1].mac, sizeof mac[1].mac) == 0);
 }
 
 /*
@@ -760,9 +776,9 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	struct hl_session session;
 	struct hl_engine_state state;
 	struct hl_engine_result result;
-	struct hl_pseudonym dedup_mac, dialog;
+	struct hl_pseudonym dedup_mac, dialog[2];
 	const struct hl_menu *tree = core->trees->tree;
-	bool persist, has_id, has_dialog, resumed = false;
+	bool persist, has_id, has_dialog, dialog_prev = false, resumed = false;
 	int64_t now = time(NULL);
 	int rc;
 
@@ -778,7 +794,7 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		return 0;
 	}
 	has_dialog = persist && in->channel == HL_CHANNEL_USSD &&
-	    core_dialog_mac(core, in, phone.e164, &dialog);
+	    core_dialog_mac(core, in, phone.e164, dialog, &dialog_prev);
 	if (persist) {
 		resumed = core_session_load(core, &phone, in, now, &session);
 		hl_phone_wipe(&phone);
@@ -803,8 +819,8 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		    (session.flags & HL_SESSION_RESUME_OFFERED) != 0;
 	}
 	rc = 1;
-	if (resumed && has_dialog && memcmp(session.dialog.mac, dialog.mac,
-	    sizeof dialog.mac) != 0) {
+	if (resumed && has_dialog &&
+	    !core_is_same_dialog(&session, dialog, dialog_prev)) {
 		/* A new dial while an earlier dialogue's session is open. */
 		if (core_is_redial_offer(tree, &session, in))
 			rc = hl_engine_offer_resume(tree, &state, &result);
@@ -821,7 +837,7 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		return 0;
 	}
 	if (has_dialog)
-		session.dialog = dialog;
+		session.dialog = dialog[0];	/* under the current key */
 	core_record(core, in, tree, &session, persist, &result, now);
 	/* "Your data has been deleted" must be true when it is sent: commit,
 	 * scrub and checkpoint before answering.  Forget-me is rare. */

@@ -222,3 +222,14 @@ hl_pseudonym_of_bytes(struct hl_pseudonymizer *p, const void *bytes,
 		return -1;
 	return mac(p->keys->cur, bytes, len, out);
 }
+
+/* Computes a keyed MAC of arbitrary bytes under the previous key. */
+int
+hl_pseudonym_of_bytes_previous(struct hl_pseudonymizer *p, const void *bytes,
+    size_t len, struct hl_pseudonym *out)
+{
+	(void)rotate(p);
+	if (!p->keys->has_prev)
+		return -1;
+	return mac(p->keys->prev, bytes, len, out);
+}

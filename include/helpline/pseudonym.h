@@ -54,4 +54,9 @@ int hl_pseudonym_previous(struct hl_pseudonymizer *, const struct hl_phone *,
 int hl_pseudonym_of_bytes(struct hl_pseudonymizer *, const void *bytes,
     size_t len, struct hl_pseudonym *out);
 
+/* The same under the previous period's key: a USSD dialogue that spans a
+ * rotation is still recognised.  Returns 0, or -1 if there is none. */
+int hl_pseudonym_of_bytes_previous(struct hl_pseudonymizer *,
+    const void *bytes, size_t len, struct hl_pseudonym *out);
+
 #endif

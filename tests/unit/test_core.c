@@ -504,6 +504,30 @@ test_batch_written_in_slices(void **state)
 	    "Informatie.", 11) == 0);
 }
 
+/* A USSD dialogue that spans a pseudonym key rotation goes on: it is not
+ * taken for a redial (which would throw the caller's input away). */
+static void
+test_ussd_dialogue_across_key_rotation(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_core_opts o = opts;
+	const char *who = "+31612121212";
+	time_t start;
+
+	hl_core_free(f->core);
+	o.key_period = 1;
+	f->core = hl_core_new(f->base, f->store, load(MENU("v1", "Start.")),
+	    &o);
+	assert_non_null(f->core);
+	start = time(NULL);
+	assert_true(strncmp(dial(f, who, "", "R1"), "Start.", 6) == 0);
+	assert_true(strncmp(dial(f, who, "2", "R1"), "Signalen.", 9) == 0);
+	/* Wait for the next period (1 s): the key rotates. */
+	while (time(NULL) == start)
+		usleep(20000);
+	assert_true(strncmp(dial(f, who, "1", "R1"), "Informatie.", 11) == 0);
+}
+
 int
 main(void)
 {
@@ -528,6 +552,8 @@ main(void)
 		    test_store_locked_keeps_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_batch_written_in_slices, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_ussd_dialogue_across_key_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup,
 		    teardown),
 	};
