@@ -106,13 +106,20 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	struct hl_http *http = arg;
 	const char *path = hl_http_path(req);
 
+	const struct http_prefix *best = NULL;
+
+	/* The longest prefix wins: /ussd/hubtel/ beside /ussd/. */
 	for (size_t i = 0; path != NULL && i < http->n_prefixes; i++) {
 		const struct http_prefix *p = &http->prefixes[i];
+		size_t len = strlen(p->prefix);
 
-		if (strncmp(path, p->prefix, strlen(p->prefix)) == 0) {
-			p->cb(req, p->arg);
-			return;
-		}
+		if (strncmp(path, p->prefix, len) == 0 &&
+		    (best == NULL || len > strlen(best->prefix)))
+			best = p;
+	}
+	if (best != NULL) {
+		best->cb(req, best->arg);
+		return;
 	}
 	hl_http_reply(req, HTTP_NOTFOUND, "Not Found", "application/json",
 	    body, sizeof body - 1);

@@ -35,7 +35,8 @@ int hl_http_route(struct hl_http *, const char *path, hl_http_cb cb,
     void *arg);
 
 /* Registers a handler for every path that starts with prefix (for a
- * secret carried in the path); exact routes win.  Returns 0 or -1. */
+ * secret carried in the path); exact routes win, then the longest prefix.
+ * Returns 0 or -1. */
 int hl_http_route_prefix(struct hl_http *, const char *prefix,
     hl_http_cb cb, void *arg);
 

@@ -382,6 +382,12 @@ field_sender = MSISDN
 field_text = INPUT
 field_service = USSDCODE
 secret = %s
+
+[adapter.deeper]
+type = ussd
+path = /ussd/deeper
+secret = deeper-secret-0123456789
+secret_in = path
 """ % HEADER_SECRET
 p = Daemon(config="[adapter.ussd]\nenabled = yes\nsecret = %s\n"
            "secret_in = path\n" % PATH_SECRET + RESELLER)
@@ -398,6 +404,12 @@ st, _, _ = at_post(p, "ATUid_path", phone, "", path="/ussd",
                    secret=PATH_SECRET)
 check(st == 403, "path secret: a header does not stand in for it")
 check(db_counts(p)[0] == 0, "path secret: refused requests stored nothing")
+# Two path-secret adapters, one path under the other: the longest wins.
+st, _, body = at_post(p, "ATUid_deeper", phone, "",
+                      path="/ussd/deeper/deeper-secret-0123456789",
+                      secret=None)
+check(st == 200 and body.startswith("CON "),
+      "path secret: /ussd/deeper/<secret> reaches its own adapter (%d)" % st)
 answers = walk(p, "ATUid_path", phone, ["4", "1"], path="/ussd/" +
                PATH_SECRET, secret=None)
 check(all(well_formed(*a) for a in answers), "path secret: walk answered")
