@@ -42,7 +42,8 @@
 #define CORE_DEDUP_CAPACITY 4096
 #define CORE_COUNTS_MAX 512
 /* Pending session changes held while the store is slow: a few minutes of a
- * busy help line's traffic, about 4 MB. */
+ * busy help line's traffic; two tables (pending, being written) of about
+ * 8 MB each, allocated up front. */
 #define CORE_PENDING_MAX 16384
 /* Session changes written per loop iteration: a batch of a few thousand
  * written at once held the loop ~7 ms (bench/http-json p99). */
@@ -437,8 +438,10 @@ core_session_get(struct hl_core *core, const struct hl_pseudonym *who,
 static void
 core_session_put(struct hl_core *core, const struct hl_session *s)
 {
+	/* Full: flush to make room, unless the store is known to refuse
+	 * (each try would hold the loop for the busy timeout). */
 	if (hl_session_cache_put(core->pending, s) == -1 &&
-	    (hl_core_flush(core) == -1 ||
+	    (core->store_failing || hl_core_flush(core) == -1 ||
 	    hl_session_cache_put(core->pending, s) == -1))
 		core_lost(core, "session change");
 	core_batch(core);
@@ -449,7 +452,7 @@ static void
 core_session_delete(struct hl_core *core, const struct hl_pseudonym *who)
 {
 	if (hl_session_cache_delete(core->pending, who) == -1 &&
-	    (hl_core_flush(core) == -1 ||
+	    (core->store_failing || hl_core_flush(core) == -1 ||
 	    hl_session_cache_delete(core->pending, who) == -1))
 		core_lost(core, "session deletion");
 	core_batch(core);
@@ -461,6 +464,9 @@ core_collect_trees(struct hl_core *core)
 {
 	struct core_tree **pp = &core->trees->next;
 
+	/* Counts waiting for a batch point into the trees' nodes. */
+	if (core->n_counts > 0)
+		return;
 	while (*pp != NULL) {
 		struct core_tree *t = *pp;
 		unsigned n;
@@ -833,6 +839,9 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		    in->text.len, &result);
 	if (rc == -1) {
 		hl_log_err("engine: out of memory");
+		/* Not answered: a retry of it must be taken afresh. */
+		if (has_id)
+			hl_dedup_forget(core->dedup, &dedup_mac);
 		core_answer_status(HL_REPLY_FAILED, cb, ctx);
 		return 0;
 	}

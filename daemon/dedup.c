@@ -257,3 +257,20 @@ hl_dedup_reply(const struct hl_dedup *d, const struct hl_pseudonym *id_mac,
 	*end = e->end;
 	return e->reply;
 }
+
+/* Forgets an id.  Its ring entry stays (so the ring keeps its order),
+ * wiped so that evicting it later cannot touch a new record of the same
+ * id. */
+void
+hl_dedup_forget(struct hl_dedup *d, const struct hl_pseudonym *id_mac)
+{
+	size_t		 s = find(d, id_mac);
+	struct entry	*e;
+
+	if (s == NO_SLOT)
+		return;
+	e = &d->ring[d->table[s] - 1];
+	table_remove(d, s);
+	drop_reply(e);
+	explicit_bzero(&e->id, sizeof e->id);
+}

@@ -41,6 +41,10 @@ int hl_dedup_keep_reply(struct hl_dedup *, const struct hl_pseudonym *id_mac,
 const char *hl_dedup_reply(const struct hl_dedup *,
     const struct hl_pseudonym *id_mac, size_t *len, bool *end);
 
+/* Forgets id_mac (a message that could not be answered: its retry must be
+ * processed, not taken for a duplicate).  Nothing happens if unknown. */
+void hl_dedup_forget(struct hl_dedup *, const struct hl_pseudonym *id_mac);
+
 /* Wipes and frees.  NULL is fine. */
 void hl_dedup_free(struct hl_dedup *);
 

@@ -261,12 +261,34 @@ test_kept_reply(void **state)
 	hl_dedup_free(d);
 }
 
+/* A forgotten id is new again, and evicting its old entry later does not
+ * forget the new record. */
+static void
+test_forget(void **state)
+{
+	struct hl_dedup		*d = hl_dedup_new(2, 60);
+	struct hl_pseudonym	 a = id_of(1, 1), b = id_of(2, 2);
+
+	(void)state;
+	assert_false(hl_dedup_seen(d, &a, T0));
+	assert_int_equal(hl_dedup_keep_reply(d, &a, "x", 1, false), 0);
+	hl_dedup_forget(d, &a);
+	hl_dedup_forget(d, &b);		/* unknown: nothing happens */
+	assert_false(hl_dedup_seen(d, &a, T0 + 1));	/* recorded anew */
+	assert_true(hl_dedup_seen(d, &a, T0 + 2));
+	/* Full: the forgotten entry is evicted, the new record stays. */
+	assert_false(hl_dedup_seen(d, &b, T0 + 3));
+	assert_true(hl_dedup_seen(d, &a, T0 + 4));
+	hl_dedup_free(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_kept_reply),
+		cmocka_unit_test(test_forget),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_many_ids),
