@@ -458,6 +458,8 @@ kannel_handle(struct evhttp_request *req, void *arg)
 		return;
 	}
 	hl_kannel_inbound(&mo, &in);
+	/* Retries are told apart per gateway: [adapter.NAME]'s NAME. */
+	in.adapter = ka->section + strlen("adapter.");
 	if (ka->via_sendsms)
 		kannel_submit_push(ka, req, &mo, &in);
 	else if (hl_core_submit(ka->core, &in, kannel_reply_cb, req) == -1)

@@ -89,6 +89,8 @@ struct twilio_adapter {
 	bool validate;
 	bool stopped;
 	unsigned long refused;	/* requests refused for their signature */
+	const char *name;	/* the section's adapter name: retries and
+				 * dialogues are told apart per gateway */
 };
 
 /* What a request's body is, by its Content-Type and URL. */
@@ -417,6 +419,7 @@ twilio_handle(struct evhttp_request *req, void *arg)
 		twilio_error(req, code, twilio_reason(code), problem);
 		goto done;
 	}
+	in.adapter = ta->name;
 	if (hl_core_submit(ta->core, &in, twilio_reply_cb, req) == -1)
 		twilio_error(req, 500, "Internal Server Error",
 		    "internal error");
@@ -490,6 +493,7 @@ twilio_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 		return NULL;
 	}
 	ta->core = env->core;
+	ta->name = env->section + strlen("adapter.");
 	ta->http = env->http;
 	if (twilio_configure(ta, env, err, errlen) == -1)
 		goto fail;

@@ -162,6 +162,16 @@ ussd_send(struct ussd_call *c, const char *text, size_t len, bool end)
 	if (hl_ussd_render(&ua->profile, text, len, end, c->obj, ussd_get, c,
 	    &body, &blen, &type) == -1) {
 		hl_log_err("ussd [%s]: cannot render a reply", ua->section);
+		/* The gateway ends the session on an error status: try the
+		 * failure END first (unless that is what failed). */
+		if (text != ua->profile.failure_text &&
+		    hl_ussd_render(&ua->profile, ua->profile.failure_text,
+		    strlen(ua->profile.failure_text), true, c->obj, ussd_get,
+		    c, &body, &blen, &type) == 0) {
+			hl_http_reply(c->req, HTTP_OK, "OK", type, body, blen);
+			free(body);
+			return;
+		}
 		evhttp_send_error(c->req, HTTP_INTERNAL, NULL);
 		return;
 	}
@@ -393,7 +403,8 @@ ussd_submit(struct ussd_call *c, const char **problem)
 	rc = hl_ussd_request_read(&ua->profile, ussd_get, c, &r, problem);
 	if (rc != 0)
 		return rc;
-	in.adapter = "ussd";
+	/* Retries and dialogues are told apart per gateway. */
+	in.adapter = ua->section + strlen("adapter.");
 	in.channel = HL_CHANNEL_USSD;
 	in.sender = r.sender;
 	in.session_id = r.session_id;

@@ -6,7 +6,7 @@
  * - An adapter MUST NOT block the event loop.
  * - It MUST copy what it keeps; what the core hands it is borrowed.
  * - It hands each message to hl_core_submit() and answers its gateway from
- *   the reply callback, which may run before hl_core_submit() returns.
+ *   the reply callback, which runs before hl_core_submit() returns.
  * - It MUST NOT log a phone number, message text, pseudonym, gateway id,
  *   secret, request line or query string.
  * Adding an adapter touches its own file, the table in

@@ -52,8 +52,10 @@ struct hl_reply {
 	enum hl_sms_coding coding;	/* what an SMS of this text needs */
 };
 
-/* Receives the reply; called exactly once per submitted message, possibly
- * before hl_core_submit() returns. */
+/* Receives the reply; called exactly once per submitted message, always
+ * before hl_core_submit() returns (the adapters rely on it: their ctx may
+ * be a request or a stack object; an asynchronous core would change this
+ * contract and every adapter with it). */
 typedef void (*hl_reply_cb)(const struct hl_reply *, void *ctx);
 
 struct hl_core_opts {
