@@ -547,6 +547,62 @@ test_refuse_newer_version(void **state)
 	sqlite3_close(db);
 }
 
+/* A version 1 database (before USSD dialogues) is brought to version 2 in
+ * place: its sessions are kept, with no dialogue and no flags. */
+static void
+test_migrate_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_session got;
+	struct hl_pseudonym who;
+	char err[256];
+	sqlite3 *db;
+
+	make_db(f->path,
+	    "CREATE TABLE sessions ("
+	    "  who BLOB PRIMARY KEY, node TEXT, tree_version TEXT, lang TEXT,"
+	    "  channel TEXT, page INTEGER, expires_at INTEGER"
+	    ") WITHOUT ROWID;"
+	    "CREATE TABLE counters ("
+	    "  day TEXT, node TEXT, channel TEXT, lang TEXT, kind TEXT,"
+	    "  n INTEGER, PRIMARY KEY (day, node, channel, lang, kind)"
+	    ") WITHOUT ROWID;"
+	    "PRAGMA user_version = 1; PRAGMA application_id = 1212960846;");
+	who_fill(&who, 5);
+	db = second_connection(f->path);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO sessions"
+		    " VALUES (?, 'signals', 'v1', 'en', 'sms', 1, ?)", -1,
+		    &st, NULL), SQLITE_OK);
+		sqlite3_bind_blob(st, 1, who.mac, sizeof who.mac,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, NOW + 600);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+
+	f->store = hl_store_open(f->path, err, sizeof err);
+	if (f->store == NULL)
+		fail_msg("%s", err);
+	db = second_connection(f->path);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info"
+	    "('sessions') WHERE name IN ('dialog', 'flags')"), 2);
+	sqlite3_close(db);
+	memset(&got, 0xa5, sizeof got);
+	assert_int_equal(hl_store_session_get(f->store, &who, NOW, &got), 0);
+	assert_string_equal(got.node, "signals");
+	assert_string_equal(got.lang, "en");
+	assert_int_equal(got.page, 1);
+	assert_int_equal(got.expires_at, NOW + 600);
+	assert_int_equal(got.flags, 0);
+	for (size_t i = 0; i < sizeof got.dialog.mac; i++)
+		assert_int_equal(got.dialog.mac[i], 0);
+}
+
 static void
 test_refuse_foreign_db(void **state)
 {
@@ -883,6 +939,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_counters_reopen,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_newer_version,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1,
 		    setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_foreign_db,
 		    setup_dir, teardown),
