@@ -60,11 +60,14 @@ int64_t hl_smpp_window_next_timeout(const struct hl_smpp_window *,
     int64_t now_ms, int64_t timeout_ms);
 
 /* A token bucket: `per_second` sends a second on average, `burst` at
- * once at most.  per_second 0 means no limit. */
+ * once at most (0 counts as 1).  per_second 0 means no limit.  Tokens are
+ * counted in thousandths, so a refill of per_second * ms is exact: a
+ * floating-point count fed 1 ms at a time drifts (0.1 ten times is less
+ * than 1) and loses about a tenth of the rate at 100/s. */
 struct hl_smpp_rate {
 	unsigned per_second;
 	unsigned burst;
-	double tokens;
+	uint64_t millitokens;
 	int64_t last_ms;
 };
 
@@ -89,7 +92,8 @@ struct hl_smpp_backoff {
 
 /* Returns the delay before the next attempt and counts the attempt;
  * random is any 32-bit random value (the caller's source, so tests can
- * fix it).  Never below base_ms / 2, never above cap_ms. */
+ * fix it).  Never below base_ms / 2, never above cap_ms (cap_ms wins if
+ * it is below base_ms). */
 unsigned hl_smpp_backoff_next(struct hl_smpp_backoff *, uint32_t random);
 
 /* A bind succeeded: the next failure starts again from base_ms. */
