@@ -9,4 +9,5 @@ bin=${HL_BUILDDIR:-.}/tests/fuzz
 "$bin/fuzz_text" "$src/tests/fuzz/corpus/text"
 "$bin/fuzz_phone" "$src/tests/fuzz/corpus/phone"
 "$bin/fuzz_engine" "$src/tests/fuzz/corpus/engine"
-echo "fuzz corpora: 4 passed, 0 failed"
+"$bin/fuzz_smpp_pdu" "$src/tests/fuzz/corpus/smpp_pdu"
+echo "fuzz corpora: 5 passed, 0 failed"
