@@ -10,4 +10,5 @@ bin=${HL_BUILDDIR:-.}/tests/fuzz
 "$bin/fuzz_phone" "$src/tests/fuzz/corpus/phone"
 "$bin/fuzz_engine" "$src/tests/fuzz/corpus/engine"
 "$bin/fuzz_smpp_codec" "$src/tests/fuzz/corpus/smpp_codec"
-echo "fuzz corpora: 5 passed, 0 failed"
+"$bin/fuzz_smpp_pdu" "$src/tests/fuzz/corpus/smpp_pdu"
+echo "fuzz corpora: 6 passed, 0 failed"
