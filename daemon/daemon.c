@@ -320,7 +320,7 @@ daemon_add_typed_adapters(struct daemon *d, char *err, size_t len)
 		if (type == NULL || hl_adapter_find(type) == NULL ||
 		    strcmp(type, "console") == 0) {
 			snprintf(err, len, "[%s]: no adapter of that name; "
-			    "set type = one of twilio, ussd, kannel, json",
+			    "set type = one of twilio, ussd, kannel, smpp, json",
 			    sections[i]);
 			return -1;
 		}

@@ -13,6 +13,7 @@ extern const struct hl_adapter_ops hl_adapter_json;
 extern const struct hl_adapter_ops hl_adapter_twilio;
 extern const struct hl_adapter_ops hl_adapter_ussd;
 extern const struct hl_adapter_ops hl_adapter_kannel;
+extern const struct hl_adapter_ops hl_adapter_smpp;
 
 static const struct hl_adapter_ops *const adapters[] = {
 	&hl_adapter_console,
@@ -20,10 +21,11 @@ static const struct hl_adapter_ops *const adapters[] = {
 	&hl_adapter_twilio,
 	&hl_adapter_ussd,
 	&hl_adapter_kannel,
+	&hl_adapter_smpp,
 };
 
 static const char *const adapter_names[] = { "console", "json", "twilio",
-    "ussd", "kannel",
+    "ussd", "kannel", "smpp",
     NULL };
 
 struct hl_adapter {
