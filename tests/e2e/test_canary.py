@@ -1,8 +1,8 @@
 """The canary privacy test of DESIGN.md section 5.
 
-Drives the JSON, console, Twilio and USSD adapters (and, in its own part,
-the Kannel adapter behind a real Kannel chain) with known numbers and a
-marker text,
+Drives the JSON, console, Twilio and USSD adapters (and, in parts of their
+own, the Kannel adapter behind a real Kannel chain and the SMPP adapter
+bound to a real SMSC) with known numbers and a marker text,
 then searches every file the daemon wrote (database with its free pages,
 -wal, -shm, journals, logs, captured stdout/stderr, its temp dir) for the
 numbers in every spelling, the marker (also hex and UTF-16), and the
@@ -45,6 +45,8 @@ def needles_for_text(text):
 
 
 KANNEL_NUMBER = "+31644445555"
+SMPP_NUMBER = "+31655556666"
+SMPP_PASSWORD = "cnry-pw1"
 TWILIO_NUMBER = "+31611112222"
 USSD_NUMBER = "+31633334444"
 TOKEN = "canary-auth-token"
@@ -55,7 +57,7 @@ ADAPTERS = ("[adapter.twilio]\nenabled = yes\nauth_token = %s\n"
             "public_url = %s\n[adapter.ussd]\nenabled = yes\nsecret = %s\n"
             % (TOKEN, PUBLIC, USSD_SECRET))
 E164 = ["+31612345678", "+31698765432", "+31687654321", TWILIO_NUMBER,
-        USSD_NUMBER, KANNEL_NUMBER]
+        USSD_NUMBER, KANNEL_NUMBER, SMPP_NUMBER]
 NUMBER_NEEDLES = set()
 for n in E164:
     NUMBER_NEEDLES |= spellings(n)
@@ -63,7 +65,7 @@ for n in E164:
     NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).digest())
     NUMBER_NEEDLES.add(hashlib.sha256(n.encode()).hexdigest().encode())
 MARKER_NEEDLES = needles_for_text(MARKER)
-for gid in GATEWAY_IDS + [TOKEN, USSD_SECRET]:
+for gid in GATEWAY_IDS + [TOKEN, USSD_SECRET, SMPP_PASSWORD]:
     MARKER_NEEDLES |= needles_for_text(gid)
 
 
@@ -254,6 +256,42 @@ if kannelchain.available():
 else:
     print("kannel not installed: its part of the canary did not run")
     check(False, "kannel (bearerbox, smsbox, fakesmsc) is installed")
+
+# 4b. SMPP: helplined bound to the npm smpp package's SMSC, at log level
+# debug; SMS whole and in concatenated parts, and a USSD dialogue.
+from smsc import Smsc, encode_sm  # noqa: E402
+
+with Smsc() as smsc:
+    d = Daemon(config="[daemon]\nlog_level = debug\n[adapter.smpp]\n"
+               "enabled = yes\nport = %d\nsystem_id = canary\n"
+               "password = %s\n" % (smsc.port, SMPP_PASSWORD))
+    smsc.wait("bind")
+    src = SMPP_NUMBER[1:]
+    for text in ("hallo", "1", MARKER):
+        smsc.deliver(source_addr=src, source_addr_ton=1,
+                     destination_addr="1234", data_coding=0,
+                     short_message=encode_sm(text, 0))
+        smsc.wait("submit_sm")
+    half = len(MARKER) // 2
+    for seq, part in ((2, MARKER[half:]), (1, MARKER[:half])):
+        smsc.deliver(source_addr=src, source_addr_ton=1,
+                     destination_addr="1234", data_coding=0, esm_class=0x40,
+                     short_message="0500035502%02x" % seq
+                     + encode_sm(part, 0))
+    smsc.wait("submit_sm")
+    for op, text in ((1, "*123#"), (18, MARKER)):
+        smsc.deliver(source_addr=src, source_addr_ton=1,
+                     destination_addr="*123#", service_type="USSD",
+                     data_coding=0, short_message=encode_sm(text, 0),
+                     ussd_service_op=op, its_session_info="0900")
+        smsc.wait("submit_sm")
+    check(d.stop() == 0, "smpp run: clean stop exits 0")
+    check(any(SMPP_NUMBER[1:] in e.get("destination_addr", "")
+              for e in smsc.history),
+          "smpp run: the SMSC did see the number, so the test could fail")
+hits = search(d.dir, NUMBER_NEEDLES | MARKER_NEEDLES)
+check(not hits, "smpp run: no number, marker or password in any file %s"
+      % hits[:5])
 
 # 5. Negative control: secure_delete=FAST must leave pseudonyms behind.
 d, ps = expiry_run(os.path.join(BUILDDIR, "tests", "e2e",
