@@ -72,6 +72,8 @@
  * number it goes to: wiped when freed. */
 struct smpp_out {
 	TAILQ_ENTRY(smpp_out) entry;
+	uint64_t ord;			/* enqueue order: a part sent again
+					 * goes back to its place */
 	struct hl_smpp_submit sm;	/* its strings point into this */
 	char dest[21];
 	char source[21];
@@ -124,6 +126,9 @@ struct smpp_adapter {
 	struct event *pump_ev;		/* rate/throttle wait */
 	struct event *tick_ev;		/* response and reassembly deadlines */
 	unsigned ref;			/* concatenation reference */
+	uint64_t next_ord;
+	unsigned grace_ms;		/* [daemon] shutdown_grace_ms */
+	struct event *drain_ev;		/* SIGTERM: unbind by this time */
 	bool stopping;
 	struct smpp_counts n;
 };
@@ -182,6 +187,7 @@ smpp_pump(struct smpp_adapter *sa)
 	struct smpp_out *o;
 	int64_t now;
 	uint32_t seq;
+	bool rc;
 	int n;
 
 	while ((o = TAILQ_FIRST(&sa->queue)) != NULL) {
@@ -209,8 +215,10 @@ smpp_pump(struct smpp_adapter *sa)
 			smpp_out_free(o);
 			continue;
 		}
-		if (hl_smpp_window_put(sa->window, seq, now, o) == -1 ||
-		    hl_smpp_link_send(sa->tx, pdu, (size_t)n) == -1) {
+		rc = hl_smpp_window_put(sa->window, seq, now, o) == -1 ||
+		    hl_smpp_link_send(sa->tx, pdu, (size_t)n) == -1;
+		explicit_bzero(pdu, (size_t)n);	/* number and text */
+		if (rc) {
 			/* Cannot happen (checked above); keep the part. */
 			bool found;
 
@@ -231,28 +239,46 @@ smpp_pump_cb(evutil_socket_t fd, short what, void *arg)
 	smpp_pump(arg);
 }
 
-/* Puts a part back at the head of the queue (to be sent again). */
+/* Puts a part back in the queue (to be sent again) at its place by
+ * enqueue order, so parts throttled or lost together keep their order.
+ * What is sent again is older than most of the queue: the scan is short. */
 static void
 smpp_requeue(struct smpp_adapter *sa, struct smpp_out *o)
 {
-	TAILQ_INSERT_HEAD(&sa->queue, o, entry);
+	struct smpp_out *at;
+
+	TAILQ_FOREACH(at, &sa->queue, entry) {
+		if (at->ord > o->ord)
+			break;
+	}
+	if (at != NULL)
+		TAILQ_INSERT_BEFORE(at, o, entry);
+	else
+		TAILQ_INSERT_TAIL(&sa->queue, o, entry);
 	sa->queued++;
 }
 
-/* Appends a part; a full queue drops it (counted, logged rarely). */
+/* Appends a part (the caller checked there is room). */
 static void
 smpp_enqueue(struct smpp_adapter *sa, struct smpp_out *o)
 {
-	if (sa->queued >= sa->queue_max) {
-		if (sa->n.dropped++ % 100 == 0)
-			hl_log_warn("smpp [%s]: %u reply parts wait for the "
-			    "SMSC; dropping a part (%lu so far)", sa->section,
-			    sa->queue_max, sa->n.dropped);
-		smpp_out_free(o);
-		return;
-	}
+	o->ord = sa->next_ord++;
 	TAILQ_INSERT_TAIL(&sa->queue, o, entry);
 	sa->queued++;
+}
+
+/* Is there room for a whole reply of n parts?  A reply is queued whole or
+ * not at all: the handset cannot join a reply missing a part. */
+static bool
+smpp_has_room(struct smpp_adapter *sa, size_t n)
+{
+	if (sa->queued + n <= sa->queue_max)
+		return true;
+	if (sa->n.dropped++ % 100 == 0)
+		hl_log_warn("smpp [%s]: %u reply parts wait for the SMSC; "
+		    "dropping a reply (%lu so far)", sa->section,
+		    sa->queue_max, sa->n.dropped);
+	return false;
 }
 
 /* A submit_sm was answered (or nacked). */
@@ -297,19 +323,13 @@ smpp_submit_answered(struct smpp_adapter *sa, uint32_t seq, uint32_t status)
 static void
 smpp_requeue_window(struct smpp_adapter *sa)
 {
-	struct smpp_queue back = TAILQ_HEAD_INITIALIZER(back);
-	struct smpp_out *o;
 	void *data;
 	uint32_t seq;
 
 	while (hl_smpp_window_take_any(sa->window, &seq, &data)) {
-		o = data;
-		TAILQ_INSERT_TAIL(&back, o, entry);
-		sa->queued++;
 		sa->n.resent++;
+		smpp_requeue(sa, data);
 	}
-	TAILQ_CONCAT(&back, &sa->queue, entry);
-	TAILQ_CONCAT(&sa->queue, &back, entry);
 }
 
 /* Response deadlines and reassembly timeouts. */
@@ -396,6 +416,38 @@ smpp_out_ussd(const struct smpp_mo_ctx *c, struct smpp_out *o, bool end)
 	}
 }
 
+/* Encodes a USSD screen; one that does not fit a USSD string (a screen
+ * the engine allowed by its character count, with characters outside
+ * GSM-7 past 127 or extension characters past 182 septets) is cut at
+ * the longest prefix that fits rather than left unanswered: the user
+ * still gets the screen's start and the dialogue goes on or ends as it
+ * should.  Logged: the menu needs a shorter screen. */
+static int
+smpp_encode_ussd(struct smpp_adapter *sa, const char *text, size_t len,
+    struct hl_smpp_parts *out)
+{
+	size_t lo = 0, hi = len, n;
+
+	if (hl_smpp_encode_ussd(text, len, out) == 0)
+		return 0;
+	if (!hl_utf8_is_valid(text, len))
+		return -1;
+	/* Binary search for the longest prefix on a character boundary. */
+	while (lo < hi) {
+		size_t mid = hl_utf8_truncate(text, len, (lo + hi + 1) / 2);
+
+		if (mid > lo && hl_smpp_encode_ussd(text, mid, out) == 0)
+			lo = mid;
+		else
+			hi = (lo + hi + 1) / 2 - 1;
+	}
+	n = hl_utf8_truncate(text, len, lo);
+	hl_log_err("smpp [%s]: a USSD screen does not fit one USSD string "
+	    "over SMPP (%zu of %zu octets sent): shorten it in the menu",
+	    sa->section, n, len);
+	return hl_smpp_encode_ussd(text, n, out);
+}
+
 /* The core's reply: queued as submit_sm parts. */
 static void
 smpp_reply_cb(const struct hl_reply *r, void *ctx)
@@ -412,10 +464,12 @@ smpp_reply_cb(const struct hl_reply *r, void *ctx)
 		return;
 	}
 	if (c->ussd)
-		rc = hl_smpp_encode_ussd(r->text, r->len, &parts);
+		rc = smpp_encode_ussd(sa, r->text, r->len, &parts);
 	else
 		rc = hl_smpp_encode_sms(r->text, r->len, sa->ref++ & 0xFF,
 		    HL_SMPP_MAX_PARTS, &parts);
+	if (rc == 0 && !smpp_has_room(sa, parts.count))
+		return;
 	if (rc == -1) {
 		hl_log_err("smpp [%s]: a reply does not fit %s; not sent",
 		    sa->section, c->ussd ? "one USSD screen" :
@@ -656,7 +710,10 @@ smpp_down_cb(struct hl_smpp_link *l, void *ctx)
 {
 	struct smpp_adapter *sa = ctx;
 
-	if (l == sa->tx) {
+	/* A link that will reconnect sends the window again; one closed
+	 * for good (unbound at shutdown) leaves it to be counted as sent
+	 * but unconfirmed. */
+	if (l == sa->tx && !hl_smpp_link_is_closed(l)) {
 		smpp_requeue_window(sa);
 		smpp_maybe_finish(sa);
 	}
@@ -837,6 +894,7 @@ smpp_config_ussd(struct smpp_adapter *sa, struct hl_config *c, char *err,
 }
 
 static void smpp_free(void *state);
+static void smpp_drain_cb(evutil_socket_t, short, void *);
 
 /* Makes the links, the window and the timers. */
 static int
@@ -865,9 +923,10 @@ smpp_make(struct smpp_adapter *sa, struct hl_smpp_link_opts *lo, char *err,
 	sa->reasm = hl_smpp_reasm_new(&ro);
 	sa->pump_ev = evtimer_new(sa->base, smpp_pump_cb, sa);
 	sa->tick_ev = event_new(sa->base, -1, EV_PERSIST, smpp_tick_cb, sa);
+	sa->drain_ev = evtimer_new(sa->base, smpp_drain_cb, sa);
 	if (sa->tx == NULL || (sa->pair && sa->rx == NULL) ||
 	    sa->window == NULL || sa->reasm == NULL || sa->pump_ev == NULL ||
-	    sa->tick_ev == NULL) {
+	    sa->tick_ev == NULL || sa->drain_ev == NULL) {
 		snprintf(err, errlen, "smpp: out of memory");
 		return -1;
 	}
@@ -893,6 +952,8 @@ smpp_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 	if (smpp_config_link(sa, env->config, &lo, err, errlen) == -1 ||
 	    smpp_config_submit(sa, env->config, err, errlen) == -1 ||
 	    smpp_config_ussd(sa, env->config, err, errlen) == -1 ||
+	    hl_config_uint(env->config, "daemon", "shutdown_grace_ms", 3000,
+	    0, 60000, &sa->grace_ms, err, errlen) == -1 ||
 	    smpp_make(sa, &lo, err, errlen) == -1) {
 		smpp_free(sa);
 		return NULL;
@@ -917,16 +978,6 @@ smpp_start(void *state)
 	return 0;
 }
 
-/* Takes no more MO; unbinds once the replies in hand are sent. */
-static void
-smpp_stop(void *state)
-{
-	struct smpp_adapter *sa = state;
-
-	sa->stopping = true;
-	smpp_maybe_finish(sa);
-}
-
 /* Idle once every link is closed (after its unbind). */
 static bool
 smpp_is_idle(void *state)
@@ -937,15 +988,51 @@ smpp_is_idle(void *state)
 	    (sa->rx == NULL || hl_smpp_link_is_closed(sa->rx));
 }
 
-/* Counts and frees what was never sent. */
+/* The drain took too long: unbind now, so the SMSC hears a clean goodbye
+ * within the daemon's grace even when it holds its responses. */
+static void
+smpp_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct smpp_adapter *sa = arg;
+
+	(void)fd;
+	(void)what;
+	if (smpp_is_idle(sa))
+		return;
+	hl_log_warn("smpp [%s]: shutting down with %zu reply parts not sent "
+	    "and %zu not confirmed by the SMSC; unbinding", sa->section,
+	    sa->queued, hl_smpp_window_count(sa->window));
+	hl_smpp_link_unbind(sa->tx);
+	if (sa->rx != NULL)
+		hl_smpp_link_unbind(sa->rx);
+}
+
+/* Takes no more MO; unbinds once the replies in hand are sent, or after
+ * two thirds of the grace (the last third is for the unbind_resp). */
+static void
+smpp_stop(void *state)
+{
+	struct smpp_adapter *sa = state;
+	unsigned ms = sa->grace_ms * 2 / 3;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	sa->stopping = true;
+	evtimer_add(sa->drain_ev, &tv);
+	smpp_maybe_finish(sa);
+}
+
+/* Frees what is left: parts never sent, and parts sent whose response
+ * never came (the SMSC may or may not have taken them).  Returns the
+ * first count and sets *unconfirmed to the second. */
 static size_t
-smpp_discard(struct smpp_adapter *sa)
+smpp_discard(struct smpp_adapter *sa, size_t *unconfirmed)
 {
 	struct smpp_out *o;
 	void *data;
 	uint32_t seq;
 	size_t n = 0;
 
+	*unconfirmed = 0;
 	while ((o = TAILQ_FIRST(&sa->queue)) != NULL) {
 		TAILQ_REMOVE(&sa->queue, o, entry);
 		smpp_out_free(o);
@@ -954,7 +1041,7 @@ smpp_discard(struct smpp_adapter *sa)
 	while (sa->window != NULL &&
 	    hl_smpp_window_take_any(sa->window, &seq, &data)) {
 		smpp_out_free(data);
-		n++;
+		(*unconfirmed)++;
 	}
 	sa->queued = 0;
 	return n;
@@ -964,23 +1051,28 @@ static void
 smpp_free(void *state)
 {
 	struct smpp_adapter *sa = state;
-	size_t unsent;
+	size_t unsent, unconfirmed;
 
 	if (sa == NULL)
 		return;
-	unsent = smpp_discard(sa);
+	unsent = smpp_discard(sa, &unconfirmed);
 	if (unsent > 0)
 		hl_log_warn("smpp [%s]: %zu reply parts were not sent (the "
 		    "SMSC link was down or slow at shutdown)", sa->section,
 		    unsent);
+	if (unconfirmed > 0)
+		hl_log_warn("smpp [%s]: %zu reply parts were sent but not "
+		    "confirmed by the SMSC before shutdown", sa->section,
+		    unconfirmed);
 	if (sa->tx != NULL)
 		hl_log_info("smpp [%s]: %lu messages in (%lu parts, %lu "
 		    "receipts, %lu refused while stopping, %lu malformed); "
 		    "%lu parts sent, %lu throttled, %lu refused, %lu sent "
-		    "again, %lu dropped, %zu unsent", sa->section, sa->n.mo,
-		    sa->n.parts_in, sa->n.receipts, sa->n.refused_mo,
-		    sa->n.malformed, sa->n.sent, sa->n.throttled,
-		    sa->n.failed, sa->n.resent, sa->n.dropped, unsent);
+		    "again, %lu dropped, %zu unsent, %zu unconfirmed",
+		    sa->section, sa->n.mo, sa->n.parts_in, sa->n.receipts,
+		    sa->n.refused_mo, sa->n.malformed, sa->n.sent,
+		    sa->n.throttled, sa->n.failed, sa->n.resent,
+		    sa->n.dropped, unsent, unconfirmed);
 	hl_smpp_link_free(sa->tx);
 	hl_smpp_link_free(sa->rx);
 	hl_smpp_window_free(sa->window);
@@ -989,6 +1081,8 @@ smpp_free(void *state)
 		event_free(sa->pump_ev);
 	if (sa->tick_ev != NULL)
 		event_free(sa->tick_ev);
+	if (sa->drain_ev != NULL)
+		event_free(sa->drain_ev);
 	explicit_bzero(sa, sizeof *sa);
 	free(sa);
 }

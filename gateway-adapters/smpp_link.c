@@ -60,6 +60,8 @@ struct hl_smpp_link {
 	int64_t last_tx_ms;	/* last PDU we sent */
 	int64_t state_ms;	/* when the state was entered */
 	bool enquiring;		/* an enquire_link of ours is unanswered */
+	uint32_t enquire_seq;	/* ...with this sequence number */
+	struct bufferevent *orphan;	/* closing after its last write */
 	struct hl_smpp_backoff backoff;
 	enum link_problem problem;
 	uint32_t problem_status;	/* the bind status last logged */
@@ -135,17 +137,22 @@ link_close(struct hl_smpp_link *l)
 static void
 link_orphan_write_cb(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
-	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	struct hl_smpp_link *l = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
 		bufferevent_free(bev);
+		l->orphan = NULL;
+	}
 }
 
 static void
 link_orphan_event_cb(struct bufferevent *bev, short what, void *arg)
 {
+	struct hl_smpp_link *l = arg;
+
 	(void)what;
-	(void)arg;
 	bufferevent_free(bev);
+	l->orphan = NULL;
 }
 
 /* Closes the connection after what is queued on it is written (the
@@ -158,15 +165,20 @@ link_close_gently(struct hl_smpp_link *l)
 
 	if (bev == NULL)
 		return;
+	if (l->orphan != NULL)
+		bufferevent_free(l->orphan);	/* the previous one: enough */
+	l->orphan = NULL;
 	l->bev = NULL;
 	l->generation++;
 	l->enquiring = false;
 	bufferevent_disable(bev, EV_READ);
 	bufferevent_setcb(bev, NULL, link_orphan_write_cb,
-	    link_orphan_event_cb, NULL);
+	    link_orphan_event_cb, l);
 	bufferevent_set_timeouts(bev, NULL, &limit);
 	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
 		bufferevent_free(bev);
+	else
+		l->orphan = bev;
 }
 
 /* Logs a problem if it is not the one logged last. */
@@ -292,6 +304,19 @@ link_dispatch(struct hl_smpp_link *l, const struct hl_smpp_header *h,
 		if (l->state == LINK_UNBINDING)
 			link_lost(l, PROBLEM_NONE, 0, "unbound");
 		return;
+	case HL_SMPP_GENERIC_NACK:
+		/* In place of a bind_resp: a refusal with its status. */
+		if (l->state == LINK_BINDING) {
+			link_lost(l, PROBLEM_BIND, h->status, "bind refused");
+			return;
+		}
+		if (l->enquiring && h->seq == l->enquire_seq) {
+			l->enquiring = false;
+			return;
+		}
+		break;		/* the owner's (a submit_sm) */
+	case HL_SMPP_ALERT_NOTIFICATION:
+		return;		/* has no response; nothing to do */
 	case HL_SMPP_BIND_TRANSCEIVER | HL_SMPP_RESP:
 	case HL_SMPP_BIND_RECEIVER | HL_SMPP_RESP:
 	case HL_SMPP_BIND_TRANSMITTER | HL_SMPP_RESP:
@@ -424,8 +449,10 @@ link_connect(struct hl_smpp_link *l)
 		}
 		return;
 	}
-	/* The connect itself is bounded like a bind. */
-	link_arm(l, LINK_TICK_MS);
+	/* The connect itself is bounded like a bind (unless it already
+	 * failed inside the call and the backoff is armed). */
+	if (l->state == LINK_CONNECTING)
+		link_arm(l, LINK_TICK_MS);
 }
 
 /* Keep-alive, silence and response deadlines; the reconnect wait. */
@@ -461,8 +488,9 @@ link_timer_cb(evutil_socket_t fd, short what, void *arg)
 		if (!l->enquiring && now - l->last_rx_ms >= l->opts.enquire_ms &&
 		    now - l->last_tx_ms >= 0) {
 			l->enquiring = true;
+			l->enquire_seq = hl_smpp_link_next_seq(l);
 			link_write_header(l, HL_SMPP_ENQUIRE_LINK,
-			    HL_SMPP_ESME_ROK, hl_smpp_link_next_seq(l));
+			    HL_SMPP_ESME_ROK, l->enquire_seq);
 		}
 		break;
 	case LINK_IDLE:
@@ -570,6 +598,8 @@ hl_smpp_link_free(struct hl_smpp_link *l)
 	if (l == NULL)
 		return;
 	link_close(l);
+	if (l->orphan != NULL)
+		bufferevent_free(l->orphan);
 	if (l->timer != NULL)
 		event_free(l->timer);
 	free(l);

@@ -513,8 +513,9 @@ hl_smpp_read_mo(const unsigned char *pdu, size_t len, struct hl_smpp_mo *mo)
 	explicit_bzero(copy, len + 1);
 	if (rc == 0) {
 		mo->has_sar = (seen & SEEN_SAR) == SEEN_SAR;
-		mo->receipt = (mo->esm_class & HL_SMPP_ESM_TYPE_MASK) == 0x04 ||
-		    (mo->esm_class & HL_SMPP_ESM_TYPE_MASK) == 0x08 ||
+		/* 0x04 SMSC receipt, 0x08 SME ack, 0x10 user ack,
+		 * 0x20 intermediate notification: none is an MO. */
+		mo->receipt = (mo->esm_class & HL_SMPP_ESM_TYPE_MASK) != 0 ||
 		    (seen & SEEN_RECEIPTED) != 0;
 		/* sar_* come all three or not at all, and never with a
 		 * UDH (Kannel refuses that too). */

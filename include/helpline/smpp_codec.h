@@ -31,7 +31,8 @@
 #define HL_SMPP_ESM_UDHI 0x40
 
 #define HL_SMPP_SM_MAX 254		/* short_message octets, at most */
-#define HL_SMPP_MAX_PARTS 8		/* parts of one reply, at most */
+#define HL_SMPP_MAX_PARTS 10		/* parts of one reply, at most: the
+					 * most [screens] sms_segments allows */
 
 /* The concatenation information element of a UDH, if there was one. */
 struct hl_smpp_concat {

@@ -39,6 +39,7 @@
 #define HL_SMPP_BIND_TRANSCEIVER 0x00000009u
 #define HL_SMPP_ENQUIRE_LINK 0x00000015u
 #define HL_SMPP_DATA_SM 0x00000103u
+#define HL_SMPP_ALERT_NOTIFICATION 0x00000102u
 #define HL_SMPP_RESP 0x80000000u	/* a response's id: request | RESP */
 
 /* command_status (5.1.3). */
@@ -109,8 +110,9 @@ struct hl_smpp_mo {
 	unsigned ussd_op;	/* ussd_service_op */
 	bool has_its;
 	unsigned its_session_info;	/* host order: session = v >> 8 */
-	bool receipt;		/* a delivery receipt (esm_class type 0x04
-				 * or 0x08, or receipted_message_id): not
+	bool receipt;		/* a receipt or acknowledgement (any
+				 * esm_class message type, 0x04 0x08 0x10
+				 * 0x20, or receipted_message_id): not
 				 * an MO */
 };
 

@@ -352,6 +352,32 @@ try:
               "end-of-session bit on the final screen")
         check(d.stop() == 0, "stops")
 
+    # --- a USSD screen the engine allows but one USSD string cannot hold:
+    # cut to what fits, never left unanswered ---------------------------
+    long_menu = os.path.join(work, "ussd-long.yaml")
+    with open(TEST_MENU, encoding="utf-8") as f:
+        src = f.read()
+    with open(long_menu, "w", encoding="utf-8") as f:
+        f.write(src.replace('text: {nl: "Testlijn.", en: "Test line."}',
+                            'text: {nl: "%s", en: "Test line."}'
+                            % ("Zoë " * 37)))
+    with Smsc() as smsc:
+        d = helplined(smsc, menu=long_menu)
+        smsc.wait("bind")
+        p = handset()
+        smsc.deliver(source_addr=p, source_addr_ton=1,
+                     destination_addr="*123#", service_type="USSD",
+                     data_coding=0, short_message=gsm("*123#"),
+                     ussd_service_op=1, its_session_info="0300")
+        got, subs = reply_of(smsc, p)
+        check(subs[0]["data_coding"] == 8 and
+              len(subs[0]["short_message"]) // 2 <= 254,
+              "a too-long UCS-2 USSD screen is cut to one string")
+        check(got.startswith("Zoë Zoë") and subs[0]["ussd_service_op"] == 2,
+              "its start is sent as the menu: %r" % got[:20])
+        check("shorten it in the menu" in d.log(), "and the cut is logged")
+        check(d.stop() == 0, "stops")
+
     # --- throttling, a link dropped mid-window --------------------------
     with Smsc() as smsc:
         d = helplined(smsc, conf="throttle_ms = 200\n")
@@ -472,8 +498,10 @@ try:
                      data_coding=0, short_message=gsm("hoi"))
         smsc.wait("submit_sm")
         check(d.stop() == 0, "the grace period bounds the wait")
-        check("1 reply parts were not sent" in d.log(),
-              "what could not be sent is counted and logged")
+        check(smsc.wait("unbind", timeout=5) is not None,
+              "unbinds within the grace although the SMSC holds back")
+        check("1 reply parts were sent but not confirmed" in d.log(),
+              "what was not confirmed is counted and logged")
 
     # --- privacy: no number or text in any log --------------------------
     logs = "".join(x.log() for x in daemons)

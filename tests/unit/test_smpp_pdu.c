@@ -787,12 +787,17 @@ test_read_receipt(void **state)
 	assert_true(mo.receipt);
 	assert_int_equal(mo.ud_len, 0);
 	hl_smpp_mo_wipe(&mo);
-	/* SME delivery acknowledgement (0x08); 0x0C is neither. */
+	/* SME delivery acknowledgement (0x08), user acknowledgement (0x10)
+	 * and intermediate notification (0x20) are not MO either; the
+	 * default type with UDHI (0x40) is. */
 	memcpy(ack, esm, sizeof ack);
-	ack[16 + 22] = 0x08;
-	assert_int_equal(hl_smpp_read_mo(ack, sizeof ack, &mo), 0);
-	assert_true(mo.receipt);
-	ack[16 + 22] = 0x0C;
+	for (unsigned i = 0; i < 3; i++) {
+		ack[16 + 22] = (unsigned char)(0x08 << i);
+		assert_int_equal(hl_smpp_read_mo(ack, sizeof ack, &mo), 0);
+		assert_true(mo.receipt);
+		hl_smpp_mo_wipe(&mo);
+	}
+	ack[16 + 22] = 0x40;
 	assert_int_equal(hl_smpp_read_mo(ack, sizeof ack, &mo), 0);
 	assert_false(mo.receipt);
 	hl_smpp_mo_wipe(&mo);
