@@ -419,6 +419,22 @@ try:
         check(d.stop() == 0, "stops")
         check("sent again" in d.log(), "the resends are counted")
 
+    # --- rate = 5: six replies take at least a second (a lower bound:
+    # a slow machine only makes it longer) ------------------------------
+    with Smsc() as smsc:
+        d = helplined(smsc, conf="rate = 5\n")
+        smsc.wait("bind")
+        t0 = time.monotonic()
+        for p in [handset() for _ in range(6)]:
+            smsc.deliver(source_addr=p, source_addr_ton=1,
+                         destination_addr="1234", data_coding=0,
+                         short_message=gsm("hoi"))
+        for _ in range(6):
+            smsc.wait("submit_sm", timeout=10)
+        span = time.monotonic() - t0
+        check(span >= 0.9, "rate = 5/s: 6 submits took %.2f s" % span)
+        check(d.stop() == 0, "stops")
+
     # --- the SMSC refuses the bind: logged once, retried, then bound ----
     with Smsc() as smsc:
         smsc.config(refuse_bind=0x0E)
