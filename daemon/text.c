@@ -422,11 +422,11 @@ gsm7_escaped(uint8_t septet)
 	return gsm7_basic[septet];
 }
 
-/* Appends a BMP code point as UTF-8 to out[*n..cap); returns 0 or -1. */
-static int
-utf8_put(uint32_t cp, char *out, size_t cap, size_t *n)
+/* Appends a code point as UTF-8 (text.h). */
+int
+hl_utf8_put(uint32_t cp, char *out, size_t cap, size_t *n)
 {
-	unsigned char	buf[3];
+	unsigned char	buf[4];
 	size_t		len;
 
 	if (cp < 0x80) {
@@ -436,11 +436,17 @@ utf8_put(uint32_t cp, char *out, size_t cap, size_t *n)
 		buf[0] = (unsigned char)(0xC0 | (cp >> 6));
 		buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
 		len = 2;
-	} else {
+	} else if (cp < 0x10000) {
 		buf[0] = (unsigned char)(0xE0 | (cp >> 12));
 		buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
 		buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
 		len = 3;
+	} else {
+		buf[0] = (unsigned char)(0xF0 | (cp >> 18));
+		buf[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+		buf[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		buf[3] = (unsigned char)(0x80 | (cp & 0x3F));
+		len = 4;
 	}
 	if (cap - *n < len)
 		return -1;
@@ -475,7 +481,7 @@ hl_gsm7_decode(const unsigned char *septets, size_t n, char *out,
 				return -1;
 			cp = gsm7_escaped(septets[i]);
 		}
-		if (utf8_put(cp, out, outcap - 1, &w) == -1)
+		if (hl_utf8_put(cp, out, outcap - 1, &w) == -1)
 			return -1;
 	}
 	out[w] = '\0';

@@ -87,39 +87,6 @@ hl_smpp_udh_parse(const unsigned char *ud, size_t len, size_t *hdrlen,
 	return 0;
 }
 
-/* Appends a code point as UTF-8 to out[*n..cap); returns 0 or -1. */
-static int
-utf8_put(uint32_t cp, char *out, size_t cap, size_t *n)
-{
-	unsigned char	buf[4];
-	size_t		len;
-
-	if (cp < 0x80) {
-		buf[0] = (unsigned char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		buf[0] = (unsigned char)(0xC0 | (cp >> 6));
-		buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		len = 2;
-	} else if (cp < 0x10000) {
-		buf[0] = (unsigned char)(0xE0 | (cp >> 12));
-		buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		len = 3;
-	} else {
-		buf[0] = (unsigned char)(0xF0 | (cp >> 18));
-		buf[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-		buf[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[3] = (unsigned char)(0x80 | (cp & 0x3F));
-		len = 4;
-	}
-	if (cap - *n < len)
-		return -1;
-	memcpy(out + *n, buf, len);
-	*n += len;
-	return 0;
-}
-
 /* Decodes octets that are code points themselves (IA5 up to max 0x7F,
  * Latin-1 up to 0xFF); out has room for the NUL past cap. */
 static int
@@ -129,7 +96,7 @@ decode_octets(const unsigned char *in, size_t len, unsigned max, char *out,
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
-		if (in[i] > max || utf8_put(in[i], out, cap, n) == -1)
+		if (in[i] > max || hl_utf8_put(in[i], out, cap, n) == -1)
 			return -1;
 	}
 	return 0;
@@ -158,7 +125,7 @@ decode_ucs2(const unsigned char *in, size_t len, char *out, size_t cap,
 			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
 			i += 2;
 		}
-		if (utf8_put(u, out, cap, n) == -1)
+		if (hl_utf8_put(u, out, cap, n) == -1)
 			return -1;
 	}
 	return 0;

@@ -51,6 +51,10 @@ bool hl_utf8_is_valid(const char *s, size_t len);
  * or -1 on malformed input (then *pos is unchanged). */
 int32_t hl_utf8_next(const char *s, size_t len, size_t *pos);
 
+/* Appends code point cp (<= U+10FFFF, not a surrogate) as UTF-8 to
+ * out[*n..cap), advancing *n.  Returns 0, or -1 if it does not fit. */
+int hl_utf8_put(uint32_t cp, char *out, size_t cap, size_t *n);
+
 /* Returns the number of code points in valid UTF-8 s[0..len). */
 size_t hl_utf8_chars(const char *s, size_t len);
 
