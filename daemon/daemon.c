@@ -29,6 +29,7 @@
 #include "helpline/http.h"
 #include "helpline/log.h"
 #include "helpline/menu.h"
+#include "helpline/settings.h"
 #include "helpline/store.h"
 #include "menu_default.h"
 
@@ -48,11 +49,10 @@ struct daemon {
 	size_t n_adapters;
 	struct event *signals[3];
 	struct event *grace_ev;
+	struct hl_settings settings;	/* shared with helplinectl */
 	const char *menu_file;		/* NULL: the built-in menu */
-	const char *state_dir;
 	const char *log_target;
 	const char *log_level;
-	const char *region;
 	struct hl_menu_check_opts check;
 	struct hl_core_opts core_opts;
 	struct hl_http_opts http_opts;
@@ -87,7 +87,7 @@ daemon_load_menu(struct daemon *d)
 	time_t now = time(NULL);
 
 	hl_store_day(now, d->today);
-	d->check.today = d->today;
+	hl_settings_check_opts(&d->settings, d->today, &d->check);
 	if (d->menu_file != NULL) {
 		tree = hl_menu_load_file(d->menu_file, &d->check, &diags);
 	} else {
@@ -110,14 +110,12 @@ static int
 daemon_read_config(struct daemon *d, char *err, size_t len)
 {
 	struct hl_config *c = d->config;
-	unsigned segments, ussd_chars, max_body;
+	unsigned max_body;
 
-	if (hl_config_str(c, "daemon", "state_dir", NULL, &d->state_dir,
-	    err, len) || hl_config_str(c, "daemon", "menu", NULL,
-	    &d->menu_file, err, len) || hl_config_str(c, "daemon", "log",
+	if (hl_settings_read(c, &d->settings, err, len) == -1 ||
+	    hl_config_str(c, "daemon", "log",
 	    "stderr", &d->log_target, err, len) || hl_config_str(c, "daemon",
 	    "log_level", "info", &d->log_level, err, len) ||
-	    hl_config_str(c, "daemon", "region", "NL", &d->region, err, len) ||
 	    hl_config_uint(c, "daemon", "shutdown_grace_ms", 3000, 0, 60000,
 	    &d->grace_ms, err, len) ||
 	    hl_config_uint(c, "sessions", "sms_idle", 1800, 10, 86400,
@@ -132,9 +130,6 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 	    &d->core_opts.dedup_window, err, len) ||
 	    hl_config_uint(c, "store", "batch_ms", 250, 0, 1000,
 	    &d->core_opts.batch_ms, err, len) ||
-	    hl_config_uint(c, "screens", "sms_segments", 1, 1, 10, &segments,
-	    err, len) || hl_config_uint(c, "screens", "ussd_chars", 160, 20,
-	    HL_USSD_MAX_CHARS, &ussd_chars, err, len) ||
 	    hl_config_str(c, "http", "address", "127.0.0.1",
 	    &d->http_opts.address, err, len) ||
 	    hl_config_uint(c, "http", "port", 8088, 0, 65535,
@@ -149,35 +144,11 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 		snprintf(err, len, "[daemon] log: expected stderr or syslog");
 		return -1;
 	}
+	d->menu_file = d->settings.menu_file;
 	d->http_opts.max_body = max_body;
-	d->core_opts.region = d->region;
-	d->core_opts.sms = (struct hl_budget){ HL_CHANNEL_SMS, segments,
-	    ussd_chars };
-	d->core_opts.ussd = (struct hl_budget){ HL_CHANNEL_USSD, segments,
-	    ussd_chars };
-	d->check.sms = d->core_opts.sms;
-	d->check.ussd = d->core_opts.ussd;
-	d->check.region = d->region;
-	return 0;
-}
-
-/* Returns the state directory: configured, or the XDG state home. */
-static int
-daemon_state_path(struct daemon *d, char *path, size_t len)
-{
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-
-	if (d->state_dir != NULL)
-		snprintf(path, len, "%s", d->state_dir);
-	else if (getenv("STATE_DIRECTORY") != NULL)	/* systemd */
-		snprintf(path, len, "%s", getenv("STATE_DIRECTORY"));
-	else if (xdg != NULL && xdg[0] == '/')
-		snprintf(path, len, "%s/helplined", xdg);
-	else if (home != NULL && home[0] == '/')
-		snprintf(path, len, "%s/.local/state/helplined", home);
-	else
-		return -1;
+	d->core_opts.region = d->settings.region;
+	d->core_opts.sms = d->settings.sms;
+	d->core_opts.ussd = d->settings.ussd;
 	return 0;
 }
 
@@ -207,7 +178,8 @@ daemon_open_store(struct daemon *d, char *err, size_t len)
 {
 	char dir[4096], path[4200];
 
-	if (daemon_state_path(d, dir, sizeof dir) == -1) {
+	if (hl_settings_state_dir(&d->settings, dir, sizeof dir) == -1 ||
+	    hl_settings_db_path(&d->settings, path, sizeof path) == -1) {
 		snprintf(err, len, "no state directory: set [daemon] "
 		    "state_dir or HOME");
 		return -1;
@@ -217,7 +189,6 @@ daemon_open_store(struct daemon *d, char *err, size_t len)
 		    strerror(errno));
 		return -1;
 	}
-	snprintf(path, sizeof path, "%s/helplined.db", dir);
 	d->store = hl_store_open(path, err, len);
 	if (d->store == NULL)
 		return -1;

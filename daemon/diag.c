@@ -102,3 +102,13 @@ hl_diag_format(const struct hl_diag *g, char *buf, size_t len)
 		return -1;
 	return 0;
 }
+
+/* Formats one finding in a language (placeholder until the Dutch
+ * catalogue lands: English). */
+int
+hl_diag_format_in(const struct hl_diag *g, const char *lang, char *buf,
+    size_t len)
+{
+	(void)lang;
+	return hl_diag_format(g, buf, len);
+}

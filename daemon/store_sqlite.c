@@ -42,9 +42,10 @@
 #include <sqlite3.h>
 
 #include "helpline/store.h"
+#include "store_internal.h"
 #include "store_policy.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APPLICATION_ID 0x484c504e	/* "HLPN" */
 #define STORE_BUSY_MS 100		/* the event loop must not wait longer */
 
@@ -139,6 +140,22 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	 * flags (the resume offer is pending). */
 	"ALTER TABLE sessions ADD COLUMN dialog BLOB;"
 	"ALTER TABLE sessions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
+	/* 3: published menu versions (content, not personal data) and the
+	 * log of what went live when, for helplinectl history, diff and
+	 * rollback; and the draft test numbers see (store_history.c). */
+	"CREATE TABLE menu_versions ("
+	"  version TEXT PRIMARY KEY, helpline TEXT NOT NULL,"
+	"  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE menu_events ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+	"  action TEXT NOT NULL, version TEXT NOT NULL"
+	"  REFERENCES menu_versions (version), message TEXT NOT NULL"
+	");"
+	"CREATE TABLE menu_draft ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL,"
+	"  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
+	");",
 };
 
 static const char *const store_kind_names[HL_COUNT__MAX] = {
@@ -151,6 +168,7 @@ static const char *const store_kind_names[HL_COUNT__MAX] = {
 
 struct hl_store {
 	sqlite3 *db;
+	bool readonly;		/* hl_store_open_readonly: no statements */
 	sqlite3_stmt *stmt[STMT__MAX];
 	bool deleted;		/* rows deleted since the last scrub */
 	bool checkpoint;	/* scrubbed since the last checkpoint */
@@ -405,6 +423,27 @@ store_create_file(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Returns "file:<path>?mode=ro" with the characters a URI path may not
+ * hold percent-encoded (malloc'd), or NULL. */
+static char *
+store_file_uri(const char *path)
+{
+	size_t len = strlen(path);
+	char *uri = malloc(len * 3 + 16), *p;
+
+	if (uri == NULL)
+		return NULL;
+	p = uri + sprintf(uri, "file:");
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+		if (*c == '?' || *c == '#' || *c == '%' || *c < 0x21)
+			p += sprintf(p, "%%%02X", *c);
+		else
+			*p++ = (char)*c;
+	}
+	strcpy(p, "?mode=ro");
+	return uri;
+}
+
 /* Finalises the statements and closes the connection. */
 static void
 store_free(struct hl_store *s)
@@ -567,13 +606,123 @@ fail:
 	return NULL;
 }
 
+/*
+ * Opens an existing database read-only (helplinectl stats and history,
+ * with or without the daemon running).  Nothing is created, migrated or
+ * written; a file of an older schema is refused with a hint, since its
+ * tables may be missing until helplined has opened it once.
+ */
+struct hl_store *
+hl_store_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct hl_store *s = NULL;
+	char *uri = NULL;
+	int64_t version;
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+	    SQLITE_OPEN_NOMUTEX;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (path == NULL || *path == '\0') {
+		store_errf(err, errlen, "(none)", "no database file given");
+		return NULL;
+	}
+	if (access(path, R_OK) == -1) {
+		store_errf(err, errlen, path, "%s", strerror(errno));
+		return NULL;
+	}
+	/* A URI: mode=ro, and a path with '?' or '#' escaped. */
+	uri = store_file_uri(path);
+	if (uri == NULL || (s = calloc(1, sizeof *s)) == NULL) {
+		store_errf(err, errlen, path, "out of memory");
+		goto fail;
+	}
+	s->readonly = true;
+	if (sqlite3_open_v2(uri, &s->db, flags, NULL) != SQLITE_OK) {
+		store_errf(err, errlen, path, "%s", s->db ?
+		    sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 1000);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (store_check_version(s->db, path, &version, err, errlen) == -1)
+		goto fail;
+	if (version != STORE_SCHEMA_VERSION) {
+		store_errf(err, errlen, path, "schema version %lld: start "
+		    "helplined once to bring it up to %d", (long long)version,
+		    STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	free(uri);
+	return s;
+fail:
+	if (s != NULL) {
+		sqlite3_close(s->db);
+		free(s);
+	}
+	free(uri);
+	return NULL;
+}
+
+/* Returns the connection, for the store's other files. */
+sqlite3 *
+hl_store_db(struct hl_store *s)
+{
+	return s->db;
+}
+
+/* Returns true if the store was opened read-only. */
+bool
+hl_store_is_readonly(const struct hl_store *s)
+{
+	return s->readonly;
+}
+
+/* Calls cb for every counter row of the days [since, until]. */
+int
+hl_store_counters_each(struct hl_store *s, const char *since,
+    const char *until, hl_store_counter_cb cb, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT day, node, channel, lang, kind,"
+	    " n FROM counters WHERE day >= ?1 AND day <= ?2"
+	    " ORDER BY day, node, channel, lang, kind", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, since != NULL ? since : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, until != NULL ? until : "9999-99-99", -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *col[5];
+
+		for (int i = 0; i < 5; i++) {
+			col[i] = (const char *)sqlite3_column_text(st, i);
+			if (col[i] == NULL)
+				col[i] = "";
+		}
+		if (cb(col[0], col[1], col[2], col[3], col[4],
+		    (uint64_t)sqlite3_column_int64(st, 5), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Commits what is pending and closes. */
 void
 hl_store_close(struct hl_store *s)
 {
 	if (s == NULL)
 		return;
-	hl_store_commit(s);
+	if (!s->readonly)
+		hl_store_commit(s);
 	store_free(s);
 }
 

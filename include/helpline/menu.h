@@ -150,6 +150,8 @@ struct hl_diags {
 	struct hl_diag *items;
 	size_t n;
 	size_t n_errors;
+	const char *lang;	/* language of the messages: "nl" or "en";
+				 * NULL is English (the daemon's log) */
 };
 
 /* Adds a finding (printf-style message).  Aborts on out-of-memory. */
@@ -162,6 +164,11 @@ void hl_diags_clear(struct hl_diags *);
 
 /* Formats one finding as "file:line:column: error: node X: message". */
 int hl_diag_format(const struct hl_diag *, char *buf, size_t len);
+
+/* The same in a language ("nl": "fout", "waarschuwing", "knooppunt"; else
+ * English). */
+int hl_diag_format_in(const struct hl_diag *, const char *lang, char *buf,
+    size_t len);
 
 /* What the checker measures screens against, and the day contacts age from. */
 struct hl_menu_check_opts {

@@ -60,6 +60,13 @@ struct hl_store;
  * NULL and writes a message naming the file into err[0..errlen). */
 struct hl_store *hl_store_open(const char *path, char *err, size_t errlen);
 
+/* Opens an existing database read-only (helplinectl; works with the
+ * daemon running or stopped).  Only the reading functions may be used:
+ * hl_store_counters_each() and the history readers.  On failure returns
+ * NULL with a message naming the file in err. */
+struct hl_store *hl_store_open_readonly(const char *path, char *err,
+    size_t errlen);
+
 /* Commits what is pending and closes.  NULL is fine. */
 void hl_store_close(struct hl_store *);
 
@@ -124,6 +131,18 @@ int hl_store_counter_add(struct hl_store *, const char *day, const char *node,
 int hl_store_counter_get(struct hl_store *, const char *day, const char *node,
     const char *channel, const char *lang, enum hl_counter_kind kind,
     uint64_t *value);
+
+/* Receives one counter row; strings are valid during the call.  Returns
+ * 0 to go on, non-zero to stop. */
+typedef int (*hl_store_counter_cb)(const char *day, const char *node,
+    const char *channel, const char *lang, const char *kind, uint64_t n,
+    void *arg);
+
+/* Calls cb for each counter row with since <= day <= until (either may be
+ * NULL: no bound), ordered by day, node, channel, language, kind.  Returns
+ * 0 or -1. */
+int hl_store_counters_each(struct hl_store *, const char *since,
+    const char *until, hl_store_counter_cb cb, void *arg);
 
 /* Returns the kind's name as stored ("start", "view", ...). */
 const char *hl_counter_kind_name(enum hl_counter_kind);

@@ -744,7 +744,7 @@ static const char tree_yaml[] =
 static int
 setup_yaml(void **state)
 {
-	struct hl_diags d = { NULL, 0, 0 };
+	struct hl_diags d = { 0 };
 	struct hl_menu *m;
 
 	m = hl_menu_load_buffer("tree.yaml", tree_yaml, strlen(tree_yaml),

@@ -199,7 +199,7 @@ test_open_schema(void **state)
 	db = second_connection(f->path);
 	query_text(db, "PRAGMA journal_mode", buf, sizeof buf);
 	assert_string_equal(buf, "wal");
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
 	assert_int_equal(query_int(db, "PRAGMA auto_vacuum"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name IN ('sessions', 'counters')"), 2);
@@ -588,9 +588,12 @@ test_migrate_v1(void **state)
 	if (f->store == NULL)
 		fail_msg("%s", err);
 	db = second_connection(f->path);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info"
 	    "('sessions') WHERE name IN ('dialog', 'flags')"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('menu_versions', 'menu_events', 'menu_draft')"),
+	    3);
 	sqlite3_close(db);
 	memset(&got, 0xa5, sizeof got);
 	assert_int_equal(hl_store_session_get(f->store, &who, NOW, &got), 0);
