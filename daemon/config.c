@@ -216,6 +216,17 @@ config_find(struct hl_config *cfg, const char *section, const char *key)
 	return NULL;
 }
 
+/* Overwrites a value in memory and empties it (a secret or a phone
+ * number read once at start-up); marks the key read. */
+void
+hl_config_wipe(struct hl_config *cfg, const char *section, const char *key)
+{
+	struct config_entry *e = config_find(cfg, section, key);
+
+	if (e != NULL)
+		explicit_bzero(e->value, strlen(e->value));
+}
+
 /* Writes where an entry stands and why its value is refused. */
 static int
 config_bad(const struct hl_config *cfg, const struct config_entry *e,

@@ -31,6 +31,7 @@
 #include <event2/event.h>
 
 #include "helpline/core.h"
+#include "helpline/testers.h"
 #include "helpline/dedup.h"
 #include "helpline/engine.h"
 #include "helpline/log.h"
@@ -70,6 +71,9 @@ struct hl_core {
 	struct event_base *base;
 	struct hl_store *store;
 	struct core_tree *trees;
+	const struct hl_menu *draft;	/* in trees, never its head; NULL:
+					 * no draft */
+	struct hl_testers *testers;	/* who sees the draft */
 	struct hl_pseudonymizer *pseudonyms;
 	struct hl_dedup *dedup;
 	struct hl_session_cache *pending;	/* written behind, per batch */
@@ -160,6 +164,7 @@ hl_core_free(struct hl_core *core)
 		    "before exit", hl_session_cache_count(core->pending));
 	hl_session_cache_free(core->pending);
 	hl_session_cache_free(core->flushing);
+	hl_testers_free(core->testers);
 	hl_pseudonymizer_free(core->pseudonyms);
 	hl_dedup_free(core->dedup);
 	free(core);
@@ -209,6 +214,95 @@ hl_core_publish(struct hl_core *core, struct hl_menu *tree)
 	core->trees = t;
 	hl_log_info("menu %s version %s is live", tree->helpline,
 	    tree->version);
+	return 0;
+}
+
+/* Makes a loaded tree (an older version, or the draft) live again. */
+int
+hl_core_make_live(struct hl_core *core, const char *version)
+{
+	struct core_tree **pp = &core->trees, *t;
+
+	while (*pp != NULL && strcmp((*pp)->tree->version, version) != 0)
+		pp = &(*pp)->next;
+	if (*pp == NULL)
+		return 1;
+	t = *pp;
+	if (t->tree == core->draft)
+		core->draft = NULL;
+	if (t != core->trees) {
+		*pp = t->next;
+		t->next = core->trees;
+		core->trees = t;
+	}
+	hl_log_info("menu %s version %s is live", t->tree->helpline,
+	    t->tree->version);
+	return 0;
+}
+
+/* Sets the tree test numbers start new sessions on. */
+int
+hl_core_set_draft(struct hl_core *core, struct hl_menu *tree)
+{
+	struct core_tree *t;
+
+	if (tree == NULL) {
+		/* Sessions on it finish; the sweep frees it after them. */
+		core->draft = NULL;
+		return 0;
+	}
+	if (core_tree_find(core, tree->version) != NULL) {
+		hl_log_warn("menu version %s is already loaded; not a draft",
+		    tree->version);
+		return -1;
+	}
+	t = calloc(1, sizeof *t);
+	if (t == NULL)
+		return -1;
+	t->tree = tree;
+	t->next = core->trees->next;
+	core->trees->next = t;
+	core->draft = tree;
+	hl_log_info("menu version %s is the draft", tree->version);
+	return 0;
+}
+
+/* Returns the draft, or NULL. */
+const struct hl_menu *
+hl_core_draft(const struct hl_core *core)
+{
+	return core->draft;
+}
+
+/* Sets who sees the draft (takes ownership). */
+void
+hl_core_set_testers(struct hl_core *core, struct hl_testers *testers)
+{
+	hl_testers_free(core->testers);
+	core->testers = testers;
+}
+
+/* Returns how many test numbers see the draft. */
+size_t
+hl_core_testers(const struct hl_core *core)
+{
+	return hl_testers_count(core->testers);
+}
+
+/* Calls cb for each loaded tree with the sessions pinned to it (those
+ * written so far; the current batch is committed first). */
+int
+hl_core_trees_each(struct hl_core *core, hl_core_tree_cb cb, void *arg)
+{
+	hl_core_flush(core);
+	for (struct core_tree *t = core->trees; t != NULL; t = t->next) {
+		unsigned n = 0;
+
+		if (hl_store_sessions_on_version(core->store, t->tree->version,
+		    &n) == -1)
+			return -1;
+		cb(t->tree, t == core->trees, t->tree == core->draft, n, arg);
+	}
 	return 0;
 }
 
@@ -471,7 +565,8 @@ core_collect_trees(struct hl_core *core)
 		struct core_tree *t = *pp;
 		unsigned n;
 
-		if (!hl_session_cache_uses_version(core->pending,
+		if (t->tree != core->draft &&
+		    !hl_session_cache_uses_version(core->pending,
 		    t->tree->version) &&
 		    !hl_session_cache_uses_version(core->flushing,
 		    t->tree->version) &&
@@ -717,11 +812,14 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 
 	core_batch(core);
 	hl_store_day(now, day);
-	if (r->started)
+	/* A draft is tried by test numbers: its screens are not usage. */
+	if (tree != core->draft) {
+		if (r->started)
+			core_count(core, day, r->counted_node, in->channel,
+			    r->state.lang, HL_COUNT_START);
 		core_count(core, day, r->counted_node, in->channel,
-		    r->state.lang, HL_COUNT_START);
-	core_count(core, day, r->counted_node, in->channel, r->state.lang,
-	    r->counted);
+		    r->state.lang, r->counted);
+	}
 	if (!persist)
 		return;
 	if (r->end) {
@@ -783,7 +881,7 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	struct hl_engine_state state;
 	struct hl_engine_result result;
 	struct hl_pseudonym dedup_mac, dialog[2];
-	const struct hl_menu *tree = core->trees->tree;
+	const struct hl_menu *fresh = core->trees->tree, *tree;
 	bool persist, has_id, has_dialog, dialog_prev = false, resumed = false;
 	int64_t now = time(NULL);
 	int rc;
@@ -802,11 +900,16 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	has_dialog = persist && in->channel == HL_CHANNEL_USSD &&
 	    core_dialog_mac(core, in, phone.e164, dialog, &dialog_prev);
 	if (persist) {
+		/* A test number starts new sessions on the draft. */
+		if (core->draft != NULL && hl_testers_has(core->testers,
+		    &phone))
+			fresh = core->draft;
 		resumed = core_session_load(core, &phone, in, now, &session);
 		hl_phone_wipe(&phone);
 		/* No pseudonym, no key: answer, but store nothing. */
 		persist = !core_pseudonym_is_zero(&session.who);
 	}
+	tree = fresh;
 	if (resumed) {
 		const struct hl_menu *pinned;
 
@@ -830,8 +933,12 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 		/* A new dial while an earlier dialogue's session is open. */
 		if (core_is_redial_offer(tree, &session, in))
 			rc = hl_engine_offer_resume(tree, &state, &result);
-		if (rc == 1)
+		if (rc == 1) {
+			/* Starting afresh: on today's tree, not the
+			 * pinned one. */
 			resumed = false;
+			tree = fresh;
+		}
 	}
 	if (rc == 1)
 		rc = hl_engine_step(tree, hl_core_budget(core, in->channel),

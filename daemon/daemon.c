@@ -24,14 +24,16 @@
 
 #include "helpline/adapter.h"
 #include "helpline/config.h"
+#include "helpline/control.h"
 #include "helpline/core.h"
 #include "helpline/daemon.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
 #include "helpline/menu.h"
+#include "helpline/menu_admin.h"
 #include "helpline/settings.h"
 #include "helpline/store.h"
-#include "menu_default.h"
+#include "helpline/testers.h"
 
 #define DAEMON_MAX_ADAPTERS 8
 #define DAEMON_ERR_LEN 512
@@ -43,6 +45,9 @@ struct daemon {
 	struct hl_store *store;
 	struct hl_core *core;
 	struct hl_http *http;
+	struct hl_menu_admin *menus;
+	struct hl_control *control;
+	struct hl_testers *testers;	/* until the core takes them */
 	struct hl_adapter *adapters[DAEMON_MAX_ADAPTERS];
 	char sections[DAEMON_MAX_ADAPTERS][64];	/* each adapter's section,
 						 * alive as long as it is */
@@ -50,10 +55,8 @@ struct daemon {
 	struct event *signals[3];
 	struct event *grace_ev;
 	struct hl_settings settings;	/* shared with helplinectl */
-	const char *menu_file;		/* NULL: the built-in menu */
 	const char *log_target;
 	const char *log_level;
-	struct hl_menu_check_opts check;
 	struct hl_core_opts core_opts;
 	struct hl_http_opts http_opts;
 	bool console;
@@ -62,47 +65,35 @@ struct daemon {
 	unsigned waited_ms;
 	unsigned long last_messages;
 	unsigned quiet_ticks;
-	char today[11];
 };
 
-/* Logs every finding of a menu load. */
-static void
-daemon_log_diags(const struct hl_diags *diags)
+/*
+ * Reads the test numbers that see the draft ([draft] test_numbers) into
+ * keyed MACs and wipes them from the config: they are phone numbers, kept
+ * no longer than start-up needs them.
+ */
+static int
+daemon_read_testers(struct daemon *d, char *err, size_t len)
 {
-	char line[1024];
+	const char *list;
+	char *copy, why[128];
 
-	for (size_t i = 0; i < diags->n; i++) {
-		hl_diag_format(&diags->items[i], line, sizeof line);
-		hl_log(diags->items[i].severity == HL_DIAG_ERROR ?
-		    HL_LOG_ERR : HL_LOG_WARN, "%s", line);
+	if (hl_config_str(d->config, "draft", "test_numbers", "", &list, err,
+	    len) == -1)
+		return -1;
+	if ((copy = strdup(list)) == NULL) {
+		snprintf(err, len, "out of memory");
+		return -1;
 	}
-}
-
-/* Loads and checks the configured menu (or the built-in one). */
-static struct hl_menu *
-daemon_load_menu(struct daemon *d)
-{
-	struct hl_diags diags = { 0 };
-	struct hl_menu *tree;
-	time_t now = time(NULL);
-
-	hl_store_day(now, d->today);
-	hl_settings_check_opts(&d->settings, d->today, &d->check);
-	if (d->menu_file != NULL) {
-		tree = hl_menu_load_file(d->menu_file, &d->check, &diags);
-	} else {
-		tree = hl_menu_load_buffer(HL_MENU_DEFAULT_NAME,
-		    hl_menu_default_yaml, hl_menu_default_yaml_len, &d->check,
-		    &diags);
+	hl_config_wipe(d->config, "draft", "test_numbers");
+	d->testers = hl_testers_new(copy, d->settings.region, why,
+	    sizeof why);
+	free(copy);
+	if (d->testers == NULL) {
+		snprintf(err, len, "[draft] test_numbers: %s", why);
+		return -1;
 	}
-	daemon_log_diags(&diags);
-	if (tree == NULL) {
-		hl_log_err("menu %s: %zu errors; not loaded",
-		    d->menu_file ? d->menu_file : HL_MENU_DEFAULT_NAME,
-		    diags.n_errors);
-	}
-	hl_diags_clear(&diags);
-	return tree;
+	return 0;
 }
 
 /* Reads the daemon's own settings.  Returns 0 or -1 with err set. */
@@ -144,7 +135,8 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 		snprintf(err, len, "[daemon] log: expected stderr or syslog");
 		return -1;
 	}
-	d->menu_file = d->settings.menu_file;
+	if (daemon_read_testers(d, err, len) == -1)
+		return -1;
 	d->http_opts.max_body = max_body;
 	d->core_opts.region = d->settings.region;
 	d->core_opts.sms = d->settings.sms;
@@ -337,6 +329,27 @@ daemon_start_adapters(struct daemon *d, char *err, size_t len)
 	return 0;
 }
 
+/* Opens the control socket helplinectl talks to. */
+static int
+daemon_open_control(struct daemon *d, char *err, size_t len)
+{
+	char path[4200];
+
+	if (hl_settings_socket_path(&d->settings, path, sizeof path) == -1) {
+		snprintf(err, len, "no place for the control socket: set "
+		    "[control] socket");
+		return -1;
+	}
+	d->control = hl_control_new(d->base, path, d->settings.control_group,
+	    hl_menu_admin_command, d->menus, err, len);
+	if (d->control == NULL)
+		return -1;
+	hl_log_info("control socket %s (%s)", path,
+	    d->settings.control_group != NULL ? "owner and group" :
+	    "owner only");
+	return 0;
+}
+
 /* Writes the bound HTTP port to a file, atomically, for tests and
  * supervisors that asked for port 0. */
 static int
@@ -353,31 +366,6 @@ daemon_write_port(struct daemon *d, const char *path)
 	if (fclose(f) != 0 || rename(tmp, path) == -1)
 		return -1;
 	return 0;
-}
-
-/* Reloads the menu file; keeps the old tree on any error. */
-static void
-daemon_reload(struct daemon *d)
-{
-	struct hl_menu *tree;
-
-	if (d->menu_file == NULL) {
-		hl_log_info("SIGHUP: the built-in menu is in use; "
-		    "nothing to reload");
-		return;
-	}
-	hl_log_info("SIGHUP: reloading menu %s", d->menu_file);
-	tree = daemon_load_menu(d);
-	if (tree == NULL) {
-		hl_log_err("reload failed: still serving version %s",
-		    hl_core_tree(d->core)->version);
-		return;
-	}
-	if (hl_core_publish(d->core, tree) == -1) {
-		hl_log_err("reload: version %s is already loaded; raise "
-		    "`version:` in the file to publish", tree->version);
-		hl_menu_free(tree);
-	}
 }
 
 /* Ends the loop once in-flight work is answered or the grace is over. */
@@ -433,9 +421,12 @@ daemon_stop(void *arg)
 static void
 daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
+	struct daemon *d = arg;
+
 	(void)what;
+
 	if (sig == SIGHUP)
-		daemon_reload(arg);
+		hl_menu_admin_reload(d->menus);
 	else
 		daemon_stop(arg);
 }
@@ -464,7 +455,10 @@ daemon_free(struct daemon *d)
 	for (size_t i = d->n_adapters; i > 0; i--)
 		hl_adapter_free(d->adapters[i - 1]);
 	hl_http_free(d->http);
+	hl_control_free(d->control);
 	hl_core_free(d->core);
+	hl_menu_admin_free(d->menus);
+	hl_testers_free(d->testers);
 	hl_store_close(d->store);
 	if (d->grace_ev != NULL)
 		event_free(d->grace_ev);
@@ -531,12 +525,13 @@ hl_daemon_run(const struct hl_daemon_args *args)
 	hl_log_close();
 	hl_log_open("helplined", strcmp(d.log_target, "syslog") == 0, level);
 
-	if ((tree = daemon_load_menu(&d)) == NULL) {
+	if (daemon_open_store(&d, err, sizeof err) == -1)
+		goto out;
+	if ((d.menus = hl_menu_admin_new(d.store, &d.settings)) == NULL ||
+	    (tree = hl_menu_admin_initial(d.menus)) == NULL) {
 		snprintf(err, sizeof err, "cannot start without a valid menu");
 		goto out;
 	}
-	if (daemon_open_store(&d, err, sizeof err) == -1)
-		goto out;
 	d.base = event_base_new();
 	if (d.base == NULL) {
 		snprintf(err, sizeof err, "libevent: cannot create a base");
@@ -548,6 +543,11 @@ hl_daemon_run(const struct hl_daemon_args *args)
 		goto out;
 	}
 	tree = NULL;	/* the core owns it now */
+	hl_core_set_testers(d.core, d.testers);
+	d.testers = NULL;
+	hl_menu_admin_attach(d.menus, d.core);
+	if (daemon_open_control(&d, err, sizeof err) == -1)
+		goto out;
 	if (daemon_signals(&d) == -1) {
 		snprintf(err, sizeof err, "cannot install signal handlers");
 		goto out;

@@ -45,6 +45,11 @@ int hl_config_uint(struct hl_config *, const char *section, const char *key,
 int hl_config_bool(struct hl_config *, const char *section, const char *key,
     bool def, bool *out, char *err, size_t errlen);
 
+/* Overwrites a value with zero bytes, leaving "" (test numbers, read
+ * once); marks it read. */
+void hl_config_wipe(struct hl_config *, const char *section,
+    const char *key);
+
 /* Marks every key of a section as read (the section of a disabled
  * adapter: its settings wait for the day it is enabled). */
 void hl_config_ignore_section(struct hl_config *, const char *section);

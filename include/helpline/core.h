@@ -88,6 +88,38 @@ int hl_core_submit(struct hl_core *, const struct hl_inbound *,
  * A tree whose version is already loaded is refused.  Returns 0 or -1. */
 int hl_core_publish(struct hl_core *, struct hl_menu *tree);
 
+/* Makes a loaded tree live again: an older version still serving open
+ * sessions (a rollback), or the draft (publishing what was tried).
+ * Returns 0; 1 if no loaded tree has that version. */
+int hl_core_make_live(struct hl_core *, const char *version);
+
+struct hl_testers;
+
+/* Makes tree the draft (takes ownership): new sessions of test numbers
+ * start on it; everyone else's on the live tree.  Sessions begun on an
+ * earlier draft finish on it.  NULL clears the draft.  Screens on a
+ * draft are not counted (they are tests, not usage).  A version already
+ * loaded is refused.  Returns 0 or -1. */
+int hl_core_set_draft(struct hl_core *, struct hl_menu *tree);
+
+/* Returns the draft tree, or NULL. */
+const struct hl_menu *hl_core_draft(const struct hl_core *);
+
+/* Sets the test numbers that see the draft (takes ownership; may be
+ * NULL: nobody). */
+void hl_core_set_testers(struct hl_core *, struct hl_testers *);
+
+/* Returns how many test numbers there are. */
+size_t hl_core_testers(const struct hl_core *);
+
+/* Receives one loaded tree: whether it is live or the draft, and how many
+ * stored sessions are pinned to it. */
+typedef void (*hl_core_tree_cb)(const struct hl_menu *, bool live,
+    bool draft, unsigned sessions, void *arg);
+
+/* Calls cb for every loaded tree, live first.  Returns 0 or -1. */
+int hl_core_trees_each(struct hl_core *, hl_core_tree_cb cb, void *arg);
+
 /* Returns the screen budget of a channel (an adapter checks its gateway
  * can carry it, e.g. Kannel's max-messages). */
 const struct hl_budget *hl_core_budget(const struct hl_core *,
