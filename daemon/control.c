@@ -211,6 +211,38 @@ control_clear_stale(const struct sockaddr_un *sun, char *err, size_t len)
 	return unlink(sun->sun_path);
 }
 
+/*
+ * Lets the group reach a socket in a directory of ours that only we may
+ * enter (the state directory is 0700): the group gets search permission
+ * (x, not r: it cannot list), so it reaches the socket and nothing else
+ * (the database is 0600).
+ */
+static int
+control_open_parent(const char *path, gid_t gid, char *err, size_t len)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0;
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) == -1 || st.st_uid != geteuid() ||
+	    (st.st_mode & S_IXGRP) != 0)
+		return 0;
+	if (chown(dir, (uid_t)-1, gid) == -1 ||
+	    chmod(dir, (st.st_mode & 07777) | S_IXGRP) == -1) {
+		snprintf(err, len, "%s: cannot let the control group reach "
+		    "the socket: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Gives the socket its group and mode: 0660 with a group, else 0600. */
 static int
 control_permissions(const char *path, const char *group, char *err,
@@ -231,7 +263,7 @@ control_permissions(const char *path, const char *group, char *err,
 		    group, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return control_open_parent(path, gr->gr_gid, err, len);
 }
 
 /* Listens on the control socket. */

@@ -89,7 +89,6 @@ ctl_common_option(struct ctl *ctl, int ch, const char *arg)
 		exit(CTL_TROUBLE);
 	}
 	ctl->lang = arg;
-	ctl->lang_set = true;
 	return true;
 }
 
@@ -462,7 +461,9 @@ main(int argc, char **argv)
 			continue;
 		argv += optind;
 		argc -= optind;
-		optind = 1;	/* the subcommand parses its own options */
+		/* 0, not 1: glibc then forgets the "+" (stop at the first
+		 * non-option) of the global options. */
+		optind = 0;
 		status = ctl_commands[i].run(&ctl, argc, argv);
 		hl_config_free(ctl.config);
 		return status;

@@ -26,7 +26,6 @@ struct hl_store;
 
 struct ctl {
 	const char *lang;	/* "nl" or "en": the tool's own words */
-	bool lang_set;		/* --lang was given (else from the locale) */
 	const char *config_path;
 	struct hl_config *config;
 	struct hl_settings settings;

@@ -169,12 +169,16 @@ ctl_simulate(struct ctl *ctl, int argc, char **argv)
 	enum hl_channel channel = HL_CHANNEL_SMS;
 	struct hl_budget budget;
 	struct hl_menu *tree;
+	const char *caller_lang = NULL;
 	bool json = false;
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (ctl_common_option(ctl, ch, optarg))
+		/* Here --lang is also the caller's language. */
+		if (ctl_common_option(ctl, ch, optarg)) {
+			caller_lang = optarg;
 			continue;
+		}
 		if (ch == 'C' && hl_channel_parse(optarg, &channel) == 0)
 			continue;
 		if (ch == 'f' && (strcmp(optarg, "json") == 0 ||
@@ -205,8 +209,7 @@ ctl_simulate(struct ctl *ctl, int argc, char **argv)
 	budget = channel == HL_CHANNEL_USSD ? ctl->settings.ussd :
 	    ctl->settings.sms;
 	budget.channel = channel;
-	rc = simulate_run(ctl, tree, &budget, ctl->lang_set ? ctl->lang :
-	    NULL, json);
+	rc = simulate_run(ctl, tree, &budget, caller_lang, json);
 	hl_menu_free(tree);
 	return rc == 0 ? CTL_OK : CTL_TROUBLE;
 }
