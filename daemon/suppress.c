@@ -130,9 +130,11 @@ hl_suppress_line(struct hl_suppress *s, size_t total, const size_t *cells,
 	return 0;
 }
 
-/* Tells whether a line with a shown total gives a hidden cell away: one
- * hidden cell is its remainder exactly; several with a remainder below k
- * are each below k. */
+/* Tells whether a line gives a hidden cell away.  With its total shown:
+ * one hidden cell is the remainder exactly, several with a remainder
+ * below k are each below k.  With its total hidden: if every cell shows,
+ * the total is their sum, and may itself be what another line relies on
+ * being unknown. */
 static bool
 suppress_line_leaks(const struct hl_suppress *s,
     const struct suppress_line *l)
@@ -147,6 +149,8 @@ suppress_line_leaks(const struct hl_suppress *s,
 		else
 			shown += s->cells[ids[i]].value;
 	}
+	if (s->cells[l->total].hidden)
+		return hidden == 0;
 	rest = s->cells[l->total].value - shown;
 	if (hidden == 0)
 		return false;
@@ -154,8 +158,9 @@ suppress_line_leaks(const struct hl_suppress *s,
 }
 
 /* Hides the smallest shown non-zero cell of a line (the first on a tie),
- * or its total if there is none. */
-static void
+ * or else its total if that shows.  Returns false if there was nothing
+ * left to hide. */
+static bool
 suppress_line_hide_one(struct hl_suppress *s, const struct suppress_line *l)
 {
 	const size_t *ids = s->ids + l->first;
@@ -172,7 +177,10 @@ suppress_line_hide_one(struct hl_suppress *s, const struct suppress_line *l)
 			found = true;
 		}
 	}
+	if (!found && s->cells[pick].hidden)
+		return false;
 	s->cells[pick].hidden = true;
+	return true;
 }
 
 /* Hides cells until no line leaks. */
@@ -185,18 +193,16 @@ hl_suppress_run(struct hl_suppress *s)
 		if (s->cells[c].value >= 1 && s->cells[c].value < s->k)
 			s->cells[c].hidden = true;
 	}
-	/* Each pass of the inner loop hides one shown cell: at most
-	 * n_cells in all, so both loops end. */
+	/* Each pass of the inner loop hides one shown cell or leaves it:
+	 * at most n_cells hides in all, so both loops end. */
 	do {
 		changed = false;
 		for (size_t i = 0; i < s->n_lines; i++) {
 			const struct suppress_line *l = &s->lines[i];
 
-			while (!s->cells[l->total].hidden &&
-			    suppress_line_leaks(s, l)) {
-				suppress_line_hide_one(s, l);
+			while (suppress_line_leaks(s, l) &&
+			    suppress_line_hide_one(s, l))
 				changed = true;
-			}
 		}
 	} while (changed);
 }

@@ -12,16 +12,22 @@
  *   secondary: a line whose total is shown must have no hidden cell, or at
  *              least two whose sum (the total minus the shown cells) is 0
  *              or at least k, so subtracting never pins a hidden cell down
- *              to a small value.  A line that breaks this has its smallest
- *              shown non-zero cell hidden (the first such in the line on a
- *              tie), again until it holds; if no such cell is left, its
- *              total is hidden.  Hiding a cell can break another line that
- *              holds it, so all lines are swept again until a whole sweep
- *              hides nothing.
- * It terminates: every step hides one cell that was shown and nothing is
- * ever shown again, so there are at most as many steps as cells, and a
- * sweep that hides nothing ends the run.  The result is deterministic: the
- * same cells and lines, added in the same order, hide the same cells.
+ *              to a small value.  A line whose total is hidden must not
+ *              show all its cells: their sum would give the total away,
+ *              and with it whatever another line hid the total to protect.
+ *              A line that breaks this has its smallest shown non-zero
+ *              cell hidden (the first such in the line on a tie), again
+ *              until it holds; if no such cell is left, its total is
+ *              hidden.  Hiding a cell can break another line that holds
+ *              it, so all lines are swept again until a whole sweep hides
+ *              nothing.
+ * So no single line has exactly one unknown.  It terminates: every step
+ * hides one cell that was shown and nothing is ever shown again, so there
+ * are at most as many steps as cells, and a sweep that hides nothing ends
+ * the run.  (A hidden total is never 0, so a line that shows all the cells
+ * of its hidden total has a non-zero one to hide.)  The result is
+ * deterministic: the same cells and lines, added in the same order, hide
+ * the same cells.
  *
  * What it does not do: it checks each line on its own, not what several
  * lines solved together could reveal (a linear-programming audit), and it

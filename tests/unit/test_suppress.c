@@ -9,6 +9,8 @@
  *   - no shown cell holds 1 .. k-1;
  *   - every line with a shown total has no hidden cell, or at least two
  *     whose sum (total - shown cells) is at least k;
+ *   - every line with a hidden total has a hidden cell (else the total is
+ *     the sum of the cells shown);
  *   - zero is never hidden, and running again hides nothing more.
  * The checker is the test's own, from the values it generated; as a
  * control it must find leaks in the same tables with primary suppression
@@ -180,6 +182,27 @@ test_hide_total(void **state)
 	assert_int_equal(hl_suppress_line(s, 3, a, 1), 0);
 	hl_suppress_run(s);
 	assert_hidden(s, 4, want, 3);
+	hl_suppress_free(s);
+}
+
+/*
+ * A total hidden to protect another line must not be the sum of cells
+ * that all show.  Line A {0: 10, 1: 0} -> 2 (10); line B {2, 3: 5} -> 4
+ * (15).  5 is small, so B hides its total column cell 2; A then shows
+ * both cells of its hidden total, 10 + 0, and 5 = 15 - 10: A hides 0.
+ */
+static void
+test_hidden_total_not_derivable(void **state)
+{
+	const uint64_t v[] = { 10, 0, 10, 5, 15 };
+	const size_t a[] = { 0, 1 }, b[] = { 2, 3 }, want[] = { 0, 2, 3 };
+	struct hl_suppress *s = make(10, v, 5);
+
+	(void)state;
+	assert_int_equal(hl_suppress_line(s, 2, a, 2), 0);
+	assert_int_equal(hl_suppress_line(s, 4, b, 2), 0);
+	hl_suppress_run(s);
+	assert_hidden(s, 5, want, 3);
 	hl_suppress_free(s);
 }
 
@@ -431,8 +454,6 @@ leaks(const struct table *t, const bool *hidden, unsigned k)
 		uint64_t rest = t->value[t->line[l].total];
 		size_t h = 0;
 
-		if (hidden[t->line[l].total])
-			continue;
 		for (size_t i = 0; i < t->line[l].n; i++) {
 			size_t c = t->line[l].cells[i];
 
@@ -440,6 +461,11 @@ leaks(const struct table *t, const bool *hidden, unsigned k)
 				h++;
 			else
 				rest -= t->value[c];
+		}
+		/* A hidden total is the sum of its cells if all show. */
+		if (hidden[t->line[l].total]) {
+			bad += h == 0;
+			continue;
 		}
 		if (h == 0 && rest != 0)
 			fail_msg("line %zu does not add up", l);
@@ -539,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_smallest_first_on_tie),
 		cmocka_unit_test(test_two_by_two),
 		cmocka_unit_test(test_hide_total),
+		cmocka_unit_test(test_hidden_total_not_derivable),
 		cmocka_unit_test(test_fixpoint_revisits),
 		cmocka_unit_test(test_floor),
 		cmocka_unit_test(test_bad_lines),
