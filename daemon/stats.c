@@ -74,7 +74,8 @@ struct stats_words {
 	const char *too_long;
 	const char *cannot_read;
 	const char *no_memory;
-	const char *too_many;
+	const char *too_many_channels;
+	const char *too_many_langs;
 };
 
 static const struct stats_words stats_en = {
@@ -105,7 +106,8 @@ static const struct stats_words stats_en = {
 	    " --until)",
 	.cannot_read = "cannot read the counters",
 	.no_memory = "out of memory",
-	.too_many = "more than %d %s in the counters",
+	.too_many_channels = "more than %d channels in the counters",
+	.too_many_langs = "more than %d languages in the counters",
 };
 
 static const struct stats_words stats_nl = {
@@ -136,7 +138,8 @@ static const struct stats_words stats_nl = {
 	    " --since en --until)",
 	.cannot_read = "kan de tellingen niet lezen",
 	.no_memory = "onvoldoende geheugen",
-	.too_many = "meer dan %d %s in de tellingen",
+	.too_many_channels = "meer dan %d kanalen in de tellingen",
+	.too_many_langs = "meer dan %d talen in de tellingen",
 };
 
 /* ---- step 1: reading the counters ------------------------------------ */
@@ -829,12 +832,12 @@ stats_read_error(const struct hl_stats *st, int fail, char *err,
 		stats_errf(err, errlen, "%s", st->w->no_memory);
 		break;
 	case STATS_FAIL_CHANNELS:
-		stats_errf(err, errlen, st->w->too_many, STATS_MAX_CHANNELS,
-		    "channels");
+		stats_errf(err, errlen, st->w->too_many_channels,
+		    STATS_MAX_CHANNELS);
 		break;
 	case STATS_FAIL_LANGS:
-		stats_errf(err, errlen, st->w->too_many, STATS_MAX_LANGS,
-		    "languages");
+		stats_errf(err, errlen, st->w->too_many_langs,
+		    STATS_MAX_LANGS);
 		break;
 	default:
 		stats_errf(err, errlen, "%s", st->w->cannot_read);
@@ -1134,9 +1137,9 @@ table_pad(FILE *fp, size_t n)
 static int
 grid_write_table(const struct grid *g, FILE *fp)
 {
-	size_t width[16] = { 0 }, rows = g->n / g->cols;
+	size_t *width = calloc(g->cols, sizeof *width), rows = g->n / g->cols;
 
-	if (g->cols > sizeof width / sizeof width[0])
+	if (width == NULL)
 		return -1;
 	for (size_t i = 0; i < g->n; i++) {
 		size_t len = hl_utf8_chars(g->s[i], strlen(g->s[i]));
@@ -1166,6 +1169,7 @@ grid_write_table(const struct grid *g, FILE *fp)
 		}
 		fputc('\n', fp);
 	}
+	free(width);
 	return 0;
 }
 

@@ -1012,6 +1012,37 @@ test_empty(void **state)
 	json_decref(root);
 }
 
+/* Up to 16 languages get their columns (a wide table); a 17th is
+ * refused rather than dropped from the sums. */
+static void
+test_many_languages(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_stats_opts o = by_day;
+	struct row rows[17];
+	char langs[17][4], err[256], *table;
+
+	for (int i = 0; i < 17; i++) {
+		snprintf(langs[i], sizeof langs[i], "l%c", 'a' + i);
+		rows[i] = (struct row){ "2026-11-23", "home", "sms", langs[i],
+		    HL_COUNT_START, 20 };
+	}
+	o.tree = NULL;
+	write_rows(f, rows, 16);
+	table = report(f, &o, HL_STATS_TABLE);
+	assert_non_null(strstr(table,
+	    "Day         Started  SMS  USSD  LA  LB  LC"));
+	assert_non_null(strstr(table, "  LN  LO  LP\n2026-11-23      320"
+	    "  320     0  20  20  20"));
+	free(table);
+	hl_store_close(f->ro);
+	f->ro = NULL;
+	unlink(f->path);
+	write_rows(f, rows, 17);
+	assert_null(hl_stats_build(f->ro, &o, err, sizeof err));
+	assert_non_null(strstr(err, "more than 16 languages"));
+}
+
 /* Reads a whole file (NULL and 0 if it is absent). */
 static unsigned char *
 slurp(const char *path, size_t *len)
@@ -1403,6 +1434,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_tree, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_languages, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_never_writes,
 		    setup, teardown),
 		cmocka_unit_test(test_checker_control),
