@@ -695,6 +695,281 @@ test_kind_names(void **state)
 	assert_string_equal(hl_counter_kind_name(HL_COUNT__MAX), "unknown");
 }
 
+/* Collects counter rows as "day node channel lang kind n" lines. */
+struct collected {
+	char text[2048];
+	size_t len;
+	unsigned rows;
+	unsigned stop_after;	/* 0: never stop */
+};
+
+/* Appends one counter row (hl_store_counter_cb). */
+static int
+collect_row(const char *day, const char *node, const char *channel,
+    const char *lang, const char *kind, uint64_t n, void *arg)
+{
+	struct collected *c = arg;
+	int w;
+
+	w = snprintf(c->text + c->len, sizeof c->text - c->len,
+	    "%s %s %s %s %s %llu\n", day, node, channel, lang, kind,
+	    (unsigned long long)n);
+	assert_true(w > 0 && (size_t)w < sizeof c->text - c->len);
+	c->len += (size_t)w;
+	c->rows++;
+	return c->stop_after != 0 && c->rows == c->stop_after;
+}
+
+/* Walks the counters of [since, until] into a fresh collection. */
+static const char *
+walk(struct hl_store *store, const char *since, const char *until,
+    struct collected *c, int want_rc)
+{
+	unsigned stop = c->stop_after;
+
+	memset(c, 0, sizeof *c);
+	c->stop_after = stop;
+	assert_int_equal(hl_store_counters_each(store, since, until,
+	    collect_row, c), want_rc);
+	return c->text;
+}
+
+/* Adds the counters the walk tests read, out of order on purpose. */
+static void
+add_walk_counters(struct hl_store *store)
+{
+	assert_int_equal(hl_store_counter_add(store, "2026-11-25", "home",
+	    "sms", "nl", HL_COUNT_VIEW, 3), 0);
+	assert_int_equal(hl_store_counter_add(store, "2026-11-23", "signals",
+	    "ussd", "en", HL_COUNT_INVALID, 2), 0);
+	assert_int_equal(hl_store_counter_add(store, "2026-11-23", "home",
+	    "sms", "nl", HL_COUNT_START, 7), 0);
+	assert_int_equal(hl_store_counter_add(store, "2026-11-23", "home",
+	    "sms", "en", HL_COUNT_START, 1), 0);
+	assert_int_equal(hl_store_counter_add(store, "2026-11-24", "home",
+	    "ussd", "nl", HL_COUNT_DROPOFF, 4), 0);
+	assert_int_equal(hl_store_counter_add(store, "2026-11-23", "home",
+	    "sms", "nl", HL_COUNT_START, 5), 0);
+}
+
+/* The walk returns every row of the range once, summed, ordered by day,
+ * node, channel, language and kind; either bound may be open. */
+static void
+test_counters_each(void **state)
+{
+	static const char all[] =
+	    "2026-11-23 home sms en start 1\n"
+	    "2026-11-23 home sms nl start 12\n"
+	    "2026-11-23 signals ussd en invalid 2\n"
+	    "2026-11-24 home ussd nl dropoff 4\n"
+	    "2026-11-25 home sms nl view 3\n";
+	struct fixture *f = *state;
+	struct collected c = { .stop_after = 0 };
+
+	assert_string_equal(walk(f->store, NULL, NULL, &c, 0), "");
+	add_walk_counters(f->store);
+	assert_string_equal(walk(f->store, NULL, NULL, &c, 0), all);
+	assert_string_equal(walk(f->store, "2026-11-24", NULL, &c, 0),
+	    "2026-11-24 home ussd nl dropoff 4\n"
+	    "2026-11-25 home sms nl view 3\n");
+	assert_string_equal(walk(f->store, NULL, "2026-11-23", &c, 0),
+	    "2026-11-23 home sms en start 1\n"
+	    "2026-11-23 home sms nl start 12\n"
+	    "2026-11-23 signals ussd en invalid 2\n");
+	assert_string_equal(walk(f->store, "2026-11-24", "2026-11-24", &c, 0),
+	    "2026-11-24 home ussd nl dropoff 4\n");
+	assert_string_equal(walk(f->store, "2026-11-26", "2026-12-31", &c, 0),
+	    "");
+	assert_string_equal(walk(f->store, "2026-11-25", "2026-11-23", &c, 0),
+	    "");
+	/* A non-zero return stops the walk, which still succeeds. */
+	c.stop_after = 2;
+	assert_string_equal(walk(f->store, NULL, NULL, &c, 0),
+	    "2026-11-23 home sms en start 1\n"
+	    "2026-11-23 home sms nl start 12\n");
+	assert_int_equal(c.rows, 2);
+}
+
+/* The read-only store reads what a closed writer left, from a path with
+ * characters a URI would take for a query or fragment. */
+static void
+test_readonly_reads(void **state)
+{
+	struct fixture *f = *state;
+	struct collected c = { .stop_after = 0 };
+	struct hl_store *ro;
+	char err[256], p[200];
+	struct stat sb;
+
+	snprintf(f->path, sizeof f->path, "%s/a?b#c%%20 d.db", f->dir);
+	f->store = hl_store_open(f->path, err, sizeof err);
+	assert_non_null(f->store);
+	add_walk_counters(f->store);
+	hl_store_close(f->store);
+	f->store = NULL;
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	assert_int_equal(stat(p, &sb), -1);	/* the writer is gone */
+
+	ro = hl_store_open_readonly(f->path, err, sizeof err);
+	if (ro == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(walk(ro, "2026-11-25", NULL, &c, 0),
+	    "2026-11-25 home sms nl view 3\n");
+	hl_store_close(ro);
+	/* Nothing but the file (and SQLite's WAL index) beside it. */
+	snprintf(p, sizeof p, "%s/a", f->dir);
+	assert_int_equal(stat(p, &sb), -1);
+}
+
+/* A missing file is refused, naming it, and not created. */
+static void
+test_readonly_missing(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct stat sb;
+
+	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+	assert_int_equal(stat(f->path, &sb), -1);
+	assert_null(hl_store_open_readonly("", err, sizeof err));
+	assert_null(hl_store_open_readonly(NULL, NULL, 0));
+}
+
+/* Junk, someone else's database and one of a schema this helplined does
+ * not know are refused, naming the file, and left as they were. */
+static void
+test_readonly_refuses(void **state)
+{
+	struct fixture *f = *state;
+	char err[256], junk[8192];
+	struct stat sb;
+	FILE *fp;
+
+	memset(junk, 'j', sizeof junk);
+	fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, fp), sizeof junk);
+	fclose(fp);
+	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, "not a database"));
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_size, sizeof junk);
+	unlink(f->path);
+
+	make_db(f->path, "CREATE TABLE mail (x)");
+	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
+	assert_non_null(strstr(err, "not a helplined database"));
+	unlink(f->path);
+
+	make_db(f->path, "CREATE TABLE sessions (x); PRAGMA user_version=99;"
+	    " PRAGMA application_id = 1212960846;");
+	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
+	assert_non_null(strstr(err, "99"));
+	unlink(f->path);
+}
+
+/* A database of an older schema (version 2, before menu history) is
+ * refused with a hint, not migrated: the read-only tool writes nothing. */
+static void
+test_readonly_old_schema(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+	struct stat sb0, sb1;
+	sqlite3 *db;
+
+	make_db(f->path,
+	    "CREATE TABLE sessions ("
+	    "  who BLOB PRIMARY KEY, node TEXT, tree_version TEXT, lang TEXT,"
+	    "  channel TEXT, page INTEGER, expires_at INTEGER, dialog BLOB,"
+	    "  flags INTEGER NOT NULL DEFAULT 0"
+	    ") WITHOUT ROWID;"
+	    "CREATE TABLE counters ("
+	    "  day TEXT, node TEXT, channel TEXT, lang TEXT, kind TEXT,"
+	    "  n INTEGER, PRIMARY KEY (day, node, channel, lang, kind)"
+	    ") WITHOUT ROWID;"
+	    "INSERT INTO counters VALUES ('2026-11-23', 'home', 'sms', 'nl',"
+	    "  'start', 12);"
+	    "PRAGMA user_version = 2; PRAGMA application_id = 1212960846;");
+	assert_int_equal(stat(f->path, &sb0), 0);
+	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
+	assert_non_null(strstr(err, f->path));
+	assert_non_null(strstr(err, "schema version 2"));
+	assert_non_null(strstr(err, "start helplined once"));
+	assert_int_equal(stat(f->path, &sb1), 0);
+	assert_int_equal(sb1.st_size, sb0.st_size);
+	assert_int_equal(sb1.st_mtim.tv_nsec, sb0.st_mtim.tv_nsec);
+	db = second_connection(f->path);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	sqlite3_close(db);
+}
+
+/* A file that claims the current schema but lacks the counters table:
+ * the walk fails instead of reporting nothing. */
+static void
+test_readonly_walk_error(void **state)
+{
+	struct fixture *f = *state;
+	struct collected c = { .stop_after = 0 };
+	struct hl_store *ro;
+	char err[256];
+
+	make_db(f->path, "CREATE TABLE sessions (x);"
+	    " PRAGMA user_version = 3; PRAGMA application_id = 1212960846;");
+	ro = hl_store_open_readonly(f->path, err, sizeof err);
+	if (ro == NULL)
+		fail_msg("%s", err);
+	walk(ro, NULL, NULL, &c, -1);
+	assert_int_equal(c.rows, 0);
+	hl_store_close(ro);
+}
+
+/* While the daemon holds a write transaction open, the read-only store
+ * reads what was committed, without waiting; after the commit, it reads
+ * the new rows too. */
+static void
+test_readonly_while_writing(void **state)
+{
+	struct fixture *f = *state;
+	struct collected c = { .stop_after = 0 };
+	struct timespec t0, t1;
+	struct hl_store *ro;
+	char err[256];
+	double waited;
+
+	assert_int_equal(hl_store_counter_add(f->store, "2026-11-23", "home",
+	    "sms", "nl", HL_COUNT_START, 7), 0);
+	assert_int_equal(hl_store_begin(f->store), 0);
+	assert_int_equal(hl_store_counter_add(f->store, "2026-11-23", "home",
+	    "sms", "nl", HL_COUNT_START, 5), 0);
+	assert_int_equal(hl_store_counter_add(f->store, "2026-11-24", "home",
+	    "sms", "nl", HL_COUNT_VIEW, 1), 0);
+	assert_true(hl_store_in_batch(f->store));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ro = hl_store_open_readonly(f->path, err, sizeof err);
+	if (ro == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(walk(ro, NULL, NULL, &c, 0),
+	    "2026-11-23 home sms nl start 7\n");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(waited < 0.5);
+
+	assert_int_equal(hl_store_commit(f->store), 0);
+	assert_string_equal(walk(ro, NULL, NULL, &c, 0),
+	    "2026-11-23 home sms nl start 12\n"
+	    "2026-11-24 home sms nl view 1\n");
+	/* The writer goes on while the reader is open. */
+	assert_int_equal(hl_store_counter_add(f->store, "2026-11-24", "home",
+	    "sms", "nl", HL_COUNT_VIEW, 1), 0);
+	hl_store_close(ro);
+}
+
 /* Reads a whole file; an absent file reads as empty. */
 static unsigned char *
 slurp(const char *path, size_t *len)
@@ -951,6 +1226,20 @@ main(void)
 		    setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_open_uri_like_path,
 		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_each,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_reads,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_missing,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_refuses,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_old_schema,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_walk_error,
+		    setup_dir, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_while_writing,
+		    setup_store, teardown),
 		cmocka_unit_test(test_day),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test_setup_teardown(test_privacy_delete_all,
