@@ -238,4 +238,122 @@ check(out.splitlines()[0].split()[3:5] == ["publish", "2026-11-23.4"],
       "history records the staged version going live: %r" % out)
 check(d2.stop() == 0, "second daemon stops cleanly")
 
+# --- stats after a scripted day ----------------------------------------------
+DAY_CONFIG = """
+[sessions]
+sms_idle = 10
+ussd_idle = 10
+expire_interval = 1
+"""
+d3 = Daemon(config=DAY_CONFIG, menu=V1)
+d3.config_path = os.path.join(d3.dir, "helplined.conf")
+n = [0]
+
+
+def sender():
+    n[0] += 1
+    return "+3161235%04d" % n[0]
+
+
+for _ in range(12):             # home -> contacts -> Veilig Thuis
+    s = sender()
+    for t in ("hallo", "4", "1"):
+        d3.reply(s, t)
+for _ in range(10):             # in English: signals, then a wrong key
+    s = sender()
+    for t in ("EN", "1", "x"):
+        d3.reply(s, t)
+for i in range(11):             # USSD: home -> contacts
+    s = sender()
+    for t in ("", "4"):
+        st, body = d3.message(s, t, channel="ussd", session="day-%d" % i)
+        check(st == 200, "ussd step answered")
+for _ in range(3):              # forget-me right away
+    s = sender()
+    for t in ("hallo", "STOP"):
+        d3.reply(s, t)
+for _ in range(4):              # a small group: home -> approach
+    s = sender()
+    for t in ("hallo", "2"):
+        d3.reply(s, t)
+
+
+def dropoffs():
+    db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+        d3.state, "helplined.db"), uri=True)
+    try:
+        return db.execute("SELECT coalesce(sum(n), 0) FROM counters WHERE"
+                          " kind = 'dropoff'").fetchone()[0]
+    finally:
+        db.close()
+
+
+wait_for(lambda: dropoffs() == 12 + 10 + 11 + 4, 30, "every session to "
+         "time out")
+settled(dropoffs)
+today = __import__("datetime").datetime.utcnow().strftime("%Y-%m-%d")
+rc, out, err = ctl(d3, "stats", "--since", today, "--until", today,
+                   "--format", "json")
+check(rc == 0, "stats runs with the daemon up: %r" % err)
+st = json.loads(out)
+total = st["sessions"]["total"]
+check(total["started"] == 40, "sessions started: %r" % total)
+check(total["channels"] == {"sms": 29, "ussd": 11}, "channel split: %r"
+      % total["channels"])
+check(total["languages"] == {"nl": 30, "en": 10}, "language split: %r"
+      % total["languages"])
+check(st["sessions"]["periods"][0]["period"] == today and
+      st["sessions"]["periods"][0]["started"] == 40, "one row for today")
+expected = {
+    "home": {"views": 40, "dropoff": 0, "invalid": 0},
+    "contacts": {"views": 23, "dropoff": 11, "invalid": 0},
+    "contact_veilig_thuis": {"views": 12, "dropoff": 12, "invalid": 0},
+    "signals": {"views": 10, "dropoff": 10, "invalid": 10},
+    "approach": {"views": 4, "dropoff": 4, "invalid": 0},
+}
+nodes = {x["node"]: x for x in st["screens"]["nodes"]}
+for node, want in expected.items():
+    for k, v in want.items():
+        got = nodes[node][k]
+        if 1 <= v < 10:
+            check(got is None, "%s %s=%d is hidden" % (node, k, v))
+        else:
+            check(got in (v, None), "%s %s: %r (want %d or hidden)"
+                  % (node, k, got, v))
+check(nodes["home"]["views"] == 40 and nodes["contacts"]["views"] == 23,
+      "large cells are shown")
+shown = [x[k] for x in st["screens"]["nodes"]
+         for k in ("views", "dropoff", "invalid") if x[k] is not None]
+check(all(v == 0 or v >= 10 for v in shown), "no shown cell below 10")
+for k in ("views", "dropoff"):
+    col = [x[k] for x in st["screens"]["nodes"]]
+    tot = st["screens"]["total"][k]
+    hidden = [v for v in col if v is None]
+    check(tot is None or len(hidden) != 1, "the %s total does not pin one "
+          "hidden cell" % k)
+    if tot is not None and hidden:
+        check(tot - sum(v for v in col if v is not None) >= 10,
+              "the hidden %s remainder is at least 10" % k)
+contacts = {x["node"]: x["views"] for x in st["contacts"]["nodes"]}
+check(contacts["contact_veilig_thuis"] == 12 and
+      st["contacts"]["total"]["views"] == 12, "contacts viewed: %r"
+      % st["contacts"])
+check("forget" not in out, "forget-me counts are not in the report")
+rc, table, err = ctl(d3, "stats", "--since", today, "--until", today)
+check(rc == 0 and "<10" in table, "the table marks hidden cells <10")
+rc, nl_table, err = ctl(d3, "stats", "--since", today, "--until", today,
+                        lang="nl")
+check(rc == 0 and nl_table != table, "stats speaks Dutch too")
+rc, csv, err = ctl(d3, "stats", "--since", today, "--until", today,
+                   "--format", "csv", "--by", "month")
+check(rc == 0 and ("sessions," + today[:7] + ",40,") in csv,
+      "csv by month: %r" % csv)
+rc, out, err = ctl(d3, "stats", "--since", "2026-02-30")
+check(rc == 2 and "--since" in err, "a bad date names the option: %r" % err)
+check(d3.stop() == 0, "day daemon stops cleanly")
+rc, out2, err = ctl(d3, "stats", "--since", today, "--until", today,
+                    "--format", "json")
+check(rc == 0 and json.loads(out2) == st, "stats works with the daemon "
+      "stopped and reads the same figures")
+
 finish()
