@@ -664,9 +664,12 @@ check_resume_offer(const struct hl_menu *m,
 	budget.channel = HL_CHANNEL_USSD;
 	for (size_t li = 0; li < m->n_languages && hl_menu_can_resume(m);
 	    li++) {
-		char *s = hl_screen_render_resume(m, (int)li);
+		char *s;
 
-		if (s == NULL)
+		/* A missing translation is an error of its own already. */
+		if (m->messages.resume.s[li] == NULL)
+			continue;
+		if ((s = hl_screen_render_resume(m, (int)li)) == NULL)
 			abort();
 		if (!hl_text_fits(&budget, s, strlen(s)))
 			hl_diags_add(d, HL_DIAG_ERROR, m->file,
@@ -690,8 +693,11 @@ check_final_messages(const struct hl_menu *m,
 	const struct hl_budget *budgets[] = { &o->sms, &o->ussd };
 
 	for (size_t li = 0; li < m->n_languages; li++) {
-		const char *s = hl_menu_text_get(&m->messages.forgotten,
-		    (int)li);
+		const char *s = m->messages.forgotten.s[li];
+
+		/* A missing translation is an error of its own already. */
+		if (s == NULL)
+			continue;
 
 		for (size_t b = 0; b < 2; b++) {
 			struct hl_budget budget = *budgets[b];
