@@ -99,19 +99,16 @@ menu_ymark(const yaml_node_t *n)
 	return menu_mark(&n->start_mark);
 }
 
-/* Reports an error at a mark. */
+/* Reports an error at a mark (fmt: English, see hl_diags_add). */
 static void __attribute__((format(printf, 4, 5)))
 menu_error_at(struct menu_ld *ld, struct hl_menu_mark mark,
     const char *node, const char *fmt, ...)
 {
 	va_list	ap;
-	char	msg[1024];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	hl_diags_vadd(ld->diags, HL_DIAG_ERROR, ld->file, mark, node, fmt, ap);
 	va_end(ap);
-	hl_diags_add(ld->diags, HL_DIAG_ERROR, ld->file, mark, node, "%s",
-	    msg);
 }
 
 /* Reports an error at a document node. */
@@ -120,13 +117,39 @@ menu_error(struct menu_ld *ld, const yaml_node_t *at, const char *node,
     const char *fmt, ...)
 {
 	va_list	ap;
+
+	va_start(ap, fmt);
+	hl_diags_vadd(ld->diags, HL_DIAG_ERROR, ld->file, menu_ymark(at), node,
+	    fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Reports an error about a part of the file: "what: message", or the
+ * message alone where what is NULL (a node's own keys, or the top level:
+ * the finding names the node or the place already).
+ */
+static void __attribute__((format(printf, 5, 6)))
+menu_error_in(struct menu_ld *ld, const yaml_node_t *at, const char *node,
+    const char *what, const char *fmt, ...)
+{
+	va_list	ap;
 	char	msg[1024];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), hl_diags_tr(ld->diags, fmt), ap);
 	va_end(ap);
-	hl_diags_add(ld->diags, HL_DIAG_ERROR, ld->file, menu_ymark(at), node,
-	    "%s", msg);
+	if (what != NULL)
+		menu_error(ld, at, node, "%s: %s", what, msg);
+	else
+		menu_error(ld, at, node, "%s", msg);
+}
+
+/* Returns a fixed fragment of a message in the findings' language. */
+static const char *
+menu_tr(struct menu_ld *ld, const char *english)
+{
+	return hl_diags_tr(ld->diags, english);
 }
 
 /*
@@ -171,19 +194,20 @@ menu_is_null(const yaml_node_t *n)
 	    strcmp(v, "NULL") == 0;
 }
 
-/* Names what a node is, for "expected X, got Y". */
+/* Names what a node is, for "should be X, but it is Y". */
 static const char *
-menu_kind(const yaml_node_t *n)
+menu_kind(struct menu_ld *ld, const yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_MAPPING_NODE:
-		return "a map";
+		return menu_tr(ld, "a block of 'name: value' lines");
 	case YAML_SEQUENCE_NODE:
-		return "a list";
+		return menu_tr(ld, "a list");
 	case YAML_SCALAR_NODE:
-		return menu_is_null(n) ? "nothing" : "a string";
+		return menu_is_null(n) ? menu_tr(ld, "empty") :
+		    menu_tr(ld, "a text");
 	default:
-		return "nothing";
+		return menu_tr(ld, "empty");
 	}
 }
 
@@ -204,15 +228,16 @@ menu_node(struct menu_ld *ld, int i)
 	return yaml_document_get_node(ld->doc, i);
 }
 
-/* Checks a node's type, reporting "what: expected X, got Y". */
+/* Checks a node's type, reporting "what: should be X, but it is Y"
+ * (expected: an English fragment of the catalogue). */
 static bool
 menu_expect(struct menu_ld *ld, const yaml_node_t *n, yaml_node_type_t type,
     const char *node, const char *what, const char *expected)
 {
 	if (n->type == type && !(type == YAML_SCALAR_NODE && menu_is_null(n)))
 		return true;
-	menu_error(ld, n, node, "%s: expected %s, got %s", what, expected,
-	    menu_kind(n));
+	menu_error_in(ld, n, node, what, "this should be %s, but it is %s",
+	    menu_tr(ld, expected), menu_kind(ld, n));
 	return false;
 }
 
@@ -221,12 +246,12 @@ static const char *
 menu_scalar(struct menu_ld *ld, const yaml_node_t *n, const char *node,
     const char *what)
 {
-	if (!menu_expect(ld, n, YAML_SCALAR_NODE, node, what, "a string"))
+	if (!menu_expect(ld, n, YAML_SCALAR_NODE, node, what, "a text"))
 		return NULL;
 	if (memchr(n->data.scalar.value, '\0', n->data.scalar.length) !=
 	    NULL) {
-		menu_error(ld, n, node, "%s: expected a string without NUL "
-		    "characters", what);
+		menu_error(ld, n, node, "%s: the text holds a NUL character "
+		    "(\\0), which a phone cannot show: remove it", what);
 		return NULL;
 	}
 	return (const char *)n->data.scalar.value;
@@ -296,8 +321,9 @@ menu_map_skips(struct menu_ld *ld, const yaml_node_t *map, const char *node,
 		yaml_node_t	*k = menu_node(ld, p[i].key);
 
 		if (k->type != YAML_SCALAR_NODE || menu_is_null(k)) {
-			menu_error(ld, k, node, "%s: expected a string as "
-			    "key, got %s", what, menu_kind(k));
+			menu_error_in(ld, k, node, what, "the name before ':' "
+			    "should be a text, but it is %s",
+			    menu_kind(ld, k));
 			skip[i] = true;
 			continue;
 		}
@@ -322,8 +348,9 @@ menu_map_skips(struct menu_ld *ld, const yaml_node_t *map, const char *node,
 		if (firsts[i] == NULL)
 			continue;
 		skip[i] = true;
-		menu_error(ld, k, node, "%s: duplicate %s '%s' (first at "
-		    "line %lu)", what, dup,
+		menu_error_in(ld, k, node, what, "%s '%s' is written twice "
+		    "(first on line %lu), and only the first counts: remove or "
+		    "rename one", menu_tr(ld, dup),
 		    menu_esc(e, (const char *)k->data.scalar.value),
 		    (unsigned long)firsts[i]->start_mark.line + 1);
 	}
@@ -351,7 +378,7 @@ menu_map_check(struct menu_ld *ld, const yaml_node_t *map,
 			menu_append(list, ", ", sizeof(list));
 		menu_append(list, allowed[j], sizeof(list));
 	}
-	skip = menu_map_skips(ld, map, node, what, "key");
+	skip = menu_map_skips(ld, map, node, what, "name");
 	p = map->data.mapping.pairs.start;
 	for (i = 0; p + i < map->data.mapping.pairs.top; i++) {
 		yaml_node_t	*k = menu_node(ld, p[i].key);
@@ -363,8 +390,8 @@ menu_map_check(struct menu_ld *ld, const yaml_node_t *map,
 			    allowed[j]) == 0)
 				break;
 		if (allowed[j] == NULL)
-			menu_error(ld, k, node, "%s: unknown key '%s' "
-			    "(expected %s)", what,
+			menu_error_in(ld, k, node, what, "'%s' is not a name "
+			    "used here: check its spelling (allowed: %s)",
 			    menu_esc(e, (char *)k->data.scalar.value), list);
 	}
 	free(skip);
@@ -401,18 +428,23 @@ menu_map_get(struct menu_ld *ld, const yaml_node_t *map, const char *key)
 	return menu_node(ld, p->value);
 }
 
-/* Finds a required key's value, reporting it if missing. */
+/* Finds a required key's value, reporting it if missing (meaning: an
+ * English fragment of the catalogue, or NULL). */
 static yaml_node_t *
 menu_map_need(struct menu_ld *ld, const yaml_node_t *map, const char *key,
     const char *node, const char *what, const char *meaning)
 {
 	yaml_node_t	*v;
 
-	if ((v = menu_map_get(ld, map, key)) == NULL)
-		menu_error(ld, map, node, "%s: missing key '%s'%s%s%s", what,
-		    key, meaning != NULL ? " (" : "",
-		    meaning != NULL ? meaning : "", meaning != NULL ? ")" : "");
-	return v;
+	if ((v = menu_map_get(ld, map, key)) != NULL)
+		return v;
+	if (meaning == NULL)
+		menu_error_in(ld, map, node, what, "'%s' is missing: add it",
+		    key);
+	else
+		menu_error_in(ld, map, node, what, "'%s' is missing (%s): add "
+		    "it", key, menu_tr(ld, meaning));
+	return NULL;
 }
 
 /* Returns the number of pairs or items of a map or list. */
@@ -511,8 +543,9 @@ menu_lang_key(struct menu_ld *ld, const yaml_node_t *k, const char *node,
 	int		 li;
 
 	if ((li = hl_menu_lang_index(ld->m, s)) < 0)
-		menu_error(ld, k, node, "%s: unknown language '%s' (expected "
-		    "one of %s)", what, menu_esc(e, s),
+		menu_error(ld, k, node, "%s: '%s' is not one of the file's "
+		    "languages (%s): use one of those, or add it to "
+		    "languages", what, menu_esc(e, s),
 		    menu_lang_list(ld->m, list, sizeof(list)));
 	return li;
 }
@@ -527,24 +560,26 @@ menu_parse_text(struct menu_ld *ld, const yaml_node_t *n, const char *node,
 	size_t			 i, li;
 	int			 l;
 
+	t->mark = menu_ymark(n);
 	if (!menu_expect(ld, n, YAML_MAPPING_NODE, node, what,
-	    "a map of language to text"))
+	    "a text per language, such as {nl: ..., en: ...}"))
 		return;
 	skip = menu_map_skips(ld, n, node, what, "language");
 	p = n->data.mapping.pairs.start;
 	for (i = 0; p + i < n->data.mapping.pairs.top; i++) {
+		yaml_node_t	*v = menu_node(ld, p[i].value);
+
 		if (skip[i])
 			continue;
 		l = menu_lang_key(ld, menu_node(ld, p[i].key), node, what);
-		if (l >= 0)
-			menu_string(ld, menu_node(ld, p[i].value), node, what,
-			    &t->s[l]);
+		if (l >= 0 && menu_string(ld, v, node, what, &t->s[l]))
+			t->at[l] = menu_ymark(v);
 	}
 	free(skip);
 	for (li = 0; li < ld->m->n_languages; li++)
 		if (t->s[li] == NULL)
-			menu_error(ld, n, node, "%s: missing translation '%s'",
-			    what, ld->m->languages[li]);
+			menu_error(ld, n, node, "%s: the %s translation is "
+			    "missing: add it", what, ld->m->languages[li]);
 }
 
 /* Remembers a node name to resolve once all nodes are known. */
@@ -584,12 +619,12 @@ menu_parse_languages(struct menu_ld *ld, const yaml_node_t *n)
 	char		 e[MENU_ESC];
 
 	if (!menu_expect(ld, n, YAML_SEQUENCE_NODE, NULL, "languages",
-	    "a list of language codes"))
+	    "a list of language codes, such as [nl, en]"))
 		return false;
 	len = menu_len(n);
 	if (len < 1 || len > HL_MENU_MAX_LANGS) {
-		menu_error(ld, n, NULL, "languages: expected 1 to %d codes, "
-		    "got %zu", HL_MENU_MAX_LANGS, len);
+		menu_error(ld, n, NULL, "languages: list 1 to %d language "
+		    "codes (there are %zu)", HL_MENU_MAX_LANGS, len);
 		return false;
 	}
 	for (it = n->data.sequence.items.start;
@@ -603,9 +638,9 @@ menu_parse_languages(struct menu_ld *ld, const yaml_node_t *n)
 		if (strlen(s) < 2 || strlen(s) > 3 ||
 		    !menu_is_word_of(s, 3, false, false) ||
 		    strpbrk(s, "0123456789_") != NULL) {
-			menu_error(ld, v, NULL, "languages: bad code '%s' "
-			    "(expected 2 or 3 letters a-z, such as nl)",
-			    menu_esc(e, s));
+			menu_error(ld, v, NULL, "languages: '%s' is not a "
+			    "language code: use 2 or 3 small letters, such as "
+			    "nl", menu_esc(e, s));
 			ok = false;
 			continue;
 		}
@@ -613,8 +648,8 @@ menu_parse_languages(struct menu_ld *ld, const yaml_node_t *n)
 			if (strcmp(m->languages[j], s) == 0)
 				break;
 		if (j < m->n_languages) {
-			menu_error(ld, v, NULL, "languages: duplicate code "
-			    "'%s'", s);
+			menu_error(ld, v, NULL, "languages: '%s' is listed "
+			    "twice: remove one", s);
 			ok = false;
 			continue;
 		}
@@ -634,18 +669,19 @@ menu_parse_option(struct menu_ld *ld, struct hl_menu_node *nd,
 	char		 what[48], lwhat[64], e[MENU_ESC];
 	const char	*s;
 
-	snprintf(what, sizeof(what), "option %zu", idx);
+	hl_diags_snprintf(ld->diags, what, sizeof(what), "option %zu", idx);
 	if (!menu_map_check(ld, n, keys, nd->id, what,
-	    "a map with key, label and goto"))
+	    "an option with key, label and goto"))
 		return false;
 	o->mark = menu_ymark(n);
 	if ((v = menu_map_need(ld, n, "key", nd->id, what, NULL)) != NULL &&
 	    (s = menu_scalar(ld, v, nd->id, what)) != NULL) {
+		o->key_mark = menu_ymark(v);
 		if (menu_is_key(s))
 			o->key = menu_strdup(s);
 		else
-			menu_error(ld, v, nd->id, "%s: bad key '%s' (expected "
-			    "1 to %d characters without spaces)", what,
+			menu_error(ld, v, nd->id, "%s: '%s' cannot be a key: "
+			    "use 1 to %d characters without spaces", what,
 			    menu_esc(e, s), MENU_MAX_KEY_CHARS);
 	}
 	snprintf(lwhat, sizeof(lwhat), "%s: label", what);
@@ -654,22 +690,23 @@ menu_parse_option(struct menu_ld *ld, struct hl_menu_node *nd,
 	go = menu_map_get(ld, n, "goto");
 	act = menu_map_get(ld, n, "action");
 	if (go != NULL && act != NULL)
-		menu_error(ld, n, nd->id, "%s: expected either goto or "
-		    "action, not both", what);
+		menu_error(ld, n, nd->id, "%s: has both goto and action: "
+		    "keep one", what);
 	else if (go != NULL) {
 		o->action = HL_ACTION_GOTO;
 		if (menu_scalar(ld, go, nd->id, what) != NULL)
-			menu_add_ref(ld, &o->target, go, nd->id,
-			    "%s: unknown goto", what);
+			menu_add_ref(ld, &o->target, go, nd->id, "%s: goto",
+			    what);
 	} else if (act != NULL) {
 		o->action = HL_ACTION_LANGUAGE;
 		if ((s = menu_scalar(ld, act, nd->id, what)) != NULL &&
 		    strcmp(s, "language") != 0)
-			menu_error(ld, act, nd->id, "%s: unknown action '%s' "
-			    "(expected language)", what, menu_esc(e, s));
+			menu_error(ld, act, nd->id, "%s: '%s' is not an "
+			    "action: the only one is language", what,
+			    menu_esc(e, s));
 	} else
-		menu_error(ld, n, nd->id, "%s: missing key 'goto' (or "
-		    "action: language)", what);
+		menu_error(ld, n, nd->id, "%s: does not say where it leads: "
+		    "add goto: and a node id (or action: language)", what);
 	return true;
 }
 
@@ -685,8 +722,9 @@ menu_parse_options(struct menu_ld *ld, struct hl_menu_node *nd,
 	    "a list of options"))
 		return;
 	if (menu_len(n) > MENU_MAX_OPTIONS) {
-		menu_error(ld, n, nd->id, "options: %zu options, expected at "
-		    "most %d", menu_len(n), MENU_MAX_OPTIONS);
+		menu_error(ld, n, nd->id, "options: %zu options, at most %d "
+		    "are allowed: split the node", menu_len(n),
+		    MENU_MAX_OPTIONS);
 		return;
 	}
 	nd->options = menu_calloc(menu_len(n), sizeof(*nd->options));
@@ -734,29 +772,33 @@ menu_parse_contact(struct menu_ld *ld, struct hl_menu_node *nd,
 	char			 e[MENU_ESC];
 
 	if (!menu_map_check(ld, n, keys, nd->id, "contact",
-	    "a map with name, phone or url, source and checked"))
+	    "a contact with name, phone or url, source and checked"))
 		return;
 	c = nd->contact = menu_calloc(1, sizeof(*c));
 	c->mark = menu_ymark(n);
 	if ((v = menu_map_need(ld, n, "name", nd->id, "contact", NULL)))
 		menu_string(ld, v, nd->id, "contact: name", &c->name);
-	if ((v = menu_map_get(ld, n, "phone")) != NULL)
-		menu_string(ld, v, nd->id, "contact: phone", &c->phone);
+	if ((v = menu_map_get(ld, n, "phone")) != NULL &&
+	    menu_string(ld, v, nd->id, "contact: phone", &c->phone))
+		c->phone_mark = menu_ymark(v);
 	if ((v = menu_map_get(ld, n, "url")) != NULL)
 		menu_string(ld, v, nd->id, "contact: url", &c->url);
 	if (menu_map_get(ld, n, "phone") == NULL &&
 	    menu_map_get(ld, n, "url") == NULL)
-		menu_error(ld, n, nd->id, "contact: expected a phone or a "
-		    "url");
+		menu_error(ld, n, nd->id, "contact: give a phone number, a "
+		    "web address (url), or both");
 	if ((v = menu_map_need(ld, n, "source", nd->id, "contact",
-	    "where the number was verified")) != NULL)
+	    "the web page where the number was verified")) != NULL)
 		menu_string(ld, v, nd->id, "contact: source", &c->source);
 	if ((v = menu_map_need(ld, n, "checked", nd->id, "contact",
-	    "the date it was verified, YYYY-MM-DD")) != NULL &&
-	    menu_string(ld, v, nd->id, "contact: checked", &c->checked) &&
-	    !menu_is_date(c->checked))
-		menu_error(ld, v, nd->id, "contact: checked: expected a date "
-		    "YYYY-MM-DD, got '%s'", menu_esc(e, c->checked));
+	    "the date it was verified, YYYY-MM-DD")) == NULL ||
+	    !menu_string(ld, v, nd->id, "contact: checked", &c->checked))
+		return;
+	c->checked_mark = menu_ymark(v);
+	if (!menu_is_date(c->checked))
+		menu_error(ld, v, nd->id, "contact: checked: '%s' is not a "
+		    "date: write it as YYYY-MM-DD, such as 2026-11-23",
+		    menu_esc(e, c->checked));
 }
 
 /* Parses one node of the tree. */
@@ -768,10 +810,11 @@ menu_parse_node(struct menu_ld *ld, struct hl_menu_node *nd,
 	    "source", NULL };
 	yaml_node_t	*v;
 
-	if (!menu_map_check(ld, n, keys, nd->id, "node",
-	    "a map with text and options"))
+	/* The finding names the node: no "what" before its messages. */
+	if (!menu_map_check(ld, n, keys, nd->id, NULL,
+	    "a node with text and options"))
 		return;
-	if ((v = menu_map_need(ld, n, "text", nd->id, "node", NULL)) != NULL)
+	if ((v = menu_map_need(ld, n, "text", nd->id, NULL, NULL)) != NULL)
 		menu_parse_text(ld, v, nd->id, "text", &nd->text);
 	if ((v = menu_map_get(ld, n, "options")) != NULL)
 		menu_parse_options(ld, nd, v);
@@ -793,12 +836,12 @@ menu_parse_nodes(struct menu_ld *ld, const yaml_node_t *n)
 	char			 e[MENU_ESC];
 
 	if (!menu_expect(ld, n, YAML_MAPPING_NODE, NULL, "nodes",
-	    "a map of node id to node"))
+	    "node ids, each followed by its node"))
 		return;
 	len = menu_len(n);
 	if (len == 0 || len > MENU_MAX_NODES) {
-		menu_error(ld, n, NULL, "nodes: %zu nodes, expected 1 to %d",
-		    len, MENU_MAX_NODES);
+		menu_error(ld, n, NULL, "nodes: there are %zu nodes, a menu "
+		    "has 1 to %d", len, MENU_MAX_NODES);
 		return;
 	}
 	m->nodes = menu_calloc(len, sizeof(*m->nodes));
@@ -813,8 +856,8 @@ menu_parse_nodes(struct menu_ld *ld, const yaml_node_t *n)
 		nd->id = menu_strdup((const char *)k->data.scalar.value);
 		nd->mark = menu_ymark(k);
 		if (!menu_is_word_of(nd->id, MENU_MAX_ID, false, false))
-			menu_error(ld, k, NULL, "nodes: bad node id '%s' "
-			    "(expected 1 to %d characters of a-z, 0-9 and _)",
+			menu_error(ld, k, NULL, "nodes: '%s' cannot be a node "
+			    "id: use 1 to %d small letters a-z, digits and _",
 			    menu_esc(e, nd->id), MENU_MAX_ID);
 		menu_parse_node(ld, nd, menu_node(ld, p[i].value));
 	}
@@ -838,15 +881,15 @@ menu_parse_messages(struct menu_ld *ld, const yaml_node_t *n)
 	size_t			 n_resume = 0;
 
 	if (!menu_map_check(ld, n, keys, NULL, "messages",
-	    "a map with invalid, forgotten and optionally resume, "
+	    "a block with invalid, forgotten and optionally resume, "
 	    "resume_continue, resume_restart"))
 		return;
 	if ((v = menu_map_need(ld, n, "invalid", NULL, "messages",
-	    "reply to a choice that is no option")) != NULL)
+	    "the reply to a choice that is no option")) != NULL)
 		menu_parse_text(ld, v, NULL, "messages: invalid",
 		    &ms->invalid);
 	if ((v = menu_map_need(ld, n, "forgotten", NULL, "messages",
-	    "reply to forget-me")) != NULL)
+	    "the reply to forget-me")) != NULL)
 		menu_parse_text(ld, v, NULL, "messages: forgotten",
 		    &ms->forgotten);
 	/* The USSD resume offer: all three texts, or none. */
@@ -876,7 +919,7 @@ menu_parse_global_keys(struct menu_ld *ld, struct hl_menu_global *gl,
 	    "a list of keys"))
 		return;
 	if (menu_len(n) > MENU_MAX_KEYS) {
-		menu_error(ld, n, NULL, "%s: %zu keys, expected at most %d",
+		menu_error(ld, n, NULL, "%s: %zu keys, at most %d are allowed",
 		    what, menu_len(n), MENU_MAX_KEYS);
 		return;
 	}
@@ -888,8 +931,8 @@ menu_parse_global_keys(struct menu_ld *ld, struct hl_menu_global *gl,
 		if ((s = menu_scalar(ld, v, NULL, what)) == NULL)
 			continue;
 		if (!menu_is_key(s)) {
-			menu_error(ld, v, NULL, "%s: bad key '%s' (expected 1 "
-			    "to %d characters without spaces)", what,
+			menu_error(ld, v, NULL, "%s: '%s' cannot be a key: use "
+			    "1 to %d characters without spaces", what,
 			    menu_esc(e, s), MENU_MAX_KEY_CHARS);
 			continue;
 		}
@@ -911,7 +954,8 @@ menu_parse_global_words(struct menu_ld *ld, struct hl_menu_global *gl,
 	char			 e[MENU_ESC];
 
 	if (!menu_expect(ld, n, YAML_MAPPING_NODE, NULL, what,
-	    "a map of language to a list of words"))
+	    "a list of words per language, such as {nl: [TERUG], en: "
+	    "[BACK]}"))
 		return;
 	skip = menu_map_skips(ld, n, NULL, what, "language");
 	p = n->data.mapping.pairs.start;
@@ -925,8 +969,8 @@ menu_parse_global_words(struct menu_ld *ld, struct hl_menu_global *gl,
 		    "a list of words"))
 			continue;
 		if (menu_len(list) > MENU_MAX_WORDS) {
-			menu_error(ld, list, NULL, "%s: %zu words, expected "
-			    "at most %d", what, menu_len(list),
+			menu_error(ld, list, NULL, "%s: %zu words, at most %d "
+			    "are allowed", what, menu_len(list),
 			    MENU_MAX_WORDS);
 			continue;
 		}
@@ -938,10 +982,11 @@ menu_parse_global_words(struct menu_ld *ld, struct hl_menu_global *gl,
 			if ((s = menu_scalar(ld, v, NULL, what)) == NULL)
 				continue;
 			if (!menu_is_word(s)) {
-				menu_error(ld, v, NULL, "%s: bad word '%s' "
-				    "(expected 1 to %d bytes, no control "
-				    "characters, no space at either end)",
-				    what, menu_esc(e, s), MENU_MAX_WORD);
+				menu_error(ld, v, NULL, "%s: '%s' cannot be "
+				    "a word: use 1 to %d bytes (letters), no "
+				    "tabs or line breaks, no space at either "
+				    "end", what, menu_esc(e, s),
+				    MENU_MAX_WORD);
 				continue;
 			}
 			gl->words[li][gl->n_words[li]++] =
@@ -968,7 +1013,7 @@ menu_parse_global(struct menu_ld *ld, enum hl_global g,
 	gl->show = HL_SHOW_NEVER;
 	snprintf(what, sizeof(what), "globals: %s", name);
 	if (!menu_map_check(ld, n, keys, NULL, what,
-	    "a map with keys, words, label and show"))
+	    "a block with keys, words, label and show"))
 		return;
 	if ((v = menu_map_get(ld, n, "keys")) != NULL) {
 		snprintf(what, sizeof(what), "globals: %s: keys", name);
@@ -995,42 +1040,44 @@ menu_parse_global(struct menu_ld *ld, enum hl_global g,
 		else if (strcmp(s, "never") == 0)
 			gl->show = HL_SHOW_NEVER;
 		else
-			menu_error(ld, show, NULL, "%s: unknown show '%s' "
-			    "(expected all, start, inner or never)", what,
+			menu_error(ld, show, NULL, "%s: show: '%s' is not a "
+			    "choice: use all, start, inner or never", what,
 			    menu_esc(e, s));
 		if (label == NULL)
-			menu_error(ld, show, NULL, "%s: show needs a label",
+			menu_error(ld, show, NULL, "%s: show does nothing "
+			    "without a label: add a label or remove show",
 			    what);
 	}
 	if ((v = menu_map_get(ld, n, "goto")) != NULL) {
 		if (g != HL_GLOBAL_HELP)
-			menu_error(ld, v, NULL, "%s: unexpected goto (only "
-			    "help has one)", what);
+			menu_error(ld, v, NULL, "%s: only help has a goto: "
+			    "remove it here", what);
 		else if (menu_scalar(ld, v, NULL, what) != NULL)
-			menu_add_ref(ld, &gl->target, v, NULL,
-			    "%s: unknown goto", what);
+			menu_add_ref(ld, &gl->target, v, NULL, "%s: goto",
+			    what);
 	} else if (g == HL_GLOBAL_HELP)
-		menu_error(ld, n, NULL, "%s: missing key 'goto' (the help "
-		    "node)", what);
+		menu_error(ld, n, NULL, "%s: does not say where it leads: "
+		    "add goto: and the id of the help node", what);
 
 	for (li = 0; li < HL_MENU_MAX_LANGS; li++)
 		n_words += gl->n_words[li];
 	if (g == HL_GLOBAL_LANGUAGE) {
 		if (menu_map_get(ld, n, "keys") != NULL || label != NULL)
-			menu_error(ld, n, NULL, "%s: expected words only (a "
-			    "word listed under a language switches to it)",
-			    what);
+			menu_error(ld, n, NULL, "%s: takes words only, no keys "
+			    "or label (a word listed under a language switches "
+			    "to that language)", what);
 	} else if (g == HL_GLOBAL_MORE && (gl->n_keys == 0 ||
 	    label == NULL))
-		menu_error(ld, n, NULL, "%s: expected keys and a label (a "
-		    "long screen's pages end with them)", what);
+		menu_error(ld, n, NULL, "%s: needs keys and a label: every "
+		    "page of a long screen but the last ends with them", what);
 	else if (label != NULL && gl->n_keys == 0)
-		menu_error(ld, label, NULL, "%s: a label needs a key to be "
-		    "listed with", what);
+		menu_error(ld, label, NULL, "%s: a label is shown next to a "
+		    "key, and there are no keys: add keys or remove the label",
+		    what);
 	if (gl->n_keys == 0 && n_words == 0 && menu_map_get(ld, n, "keys") ==
 	    NULL && menu_map_get(ld, n, "words") == NULL)
-		menu_error(ld, n, NULL, "%s: expected keys or words (nothing "
-		    "would reach it)", what);
+		menu_error(ld, n, NULL, "%s: has no keys and no words, so no "
+		    "caller can use it: add some", what);
 }
 
 /* Parses the map of globals. */
@@ -1044,13 +1091,13 @@ menu_parse_globals(struct menu_ld *ld, const yaml_node_t *n)
 	    "forget", "language", NULL };
 
 	if (!menu_map_check(ld, n, keys, NULL, "globals",
-	    "a map of global name to global"))
+	    "a block with back, home, help, more, forget and language"))
 		return;
 	for (g = 0; g < HL_GLOBAL__MAX; g++) {
 		if ((p = menu_map_pair(ld, n, hl_global_name(g))) == NULL) {
 			if (g != HL_GLOBAL_HELP)
-				menu_error(ld, n, NULL, "globals: missing "
-				    "key '%s'", hl_global_name(g));
+				menu_error_in(ld, n, NULL, "globals", "'%s' is "
+				    "missing: add it", hl_global_name(g));
 			continue;
 		}
 		menu_parse_global(ld, (enum hl_global)g,
@@ -1071,11 +1118,12 @@ menu_parse_keywords_lang(struct menu_ld *ld, int li, const yaml_node_t *n)
 
 	snprintf(what, sizeof(what), "keywords: %s", m->languages[li]);
 	if (!menu_expect(ld, n, YAML_MAPPING_NODE, NULL, what,
-	    "a map of word to node id"))
+	    "words, each with the node it leads to, such as {huisarts: "
+	    "role_gp}"))
 		return;
 	if ((len = menu_len(n)) > MENU_MAX_KEYWORDS) {
-		menu_error(ld, n, NULL, "%s: %zu keywords, expected at most "
-		    "%d", what, len, MENU_MAX_KEYWORDS);
+		menu_error(ld, n, NULL, "%s: %zu keywords, at most %d are "
+		    "allowed", what, len, MENU_MAX_KEYWORDS);
 		return;
 	}
 	m->keywords[li] = menu_calloc(len, sizeof(*m->keywords[li]));
@@ -1089,18 +1137,17 @@ menu_parse_keywords_lang(struct menu_ld *ld, int li, const yaml_node_t *n)
 		if (skip[i])
 			continue;
 		if (!menu_is_word(s)) {
-			menu_error(ld, k, NULL, "%s: bad keyword '%s' "
-			    "(expected 1 to %d bytes, no control characters, "
-			    "no space at either end)", what, menu_esc(e, s),
-			    MENU_MAX_WORD);
+			menu_error(ld, k, NULL, "%s: '%s' cannot be a "
+			    "keyword: use 1 to %d bytes (letters), no tabs or "
+			    "line breaks, no space at either end", what,
+			    menu_esc(e, s), MENU_MAX_WORD);
 			continue;
 		}
 		kw = &m->keywords[li][m->n_keywords[li]++];
 		kw->word = menu_lower(menu_strdup(s));
 		kw->mark = menu_ymark(k);
 		if (menu_scalar(ld, v, NULL, what) != NULL)
-			menu_add_ref(ld, &kw->target, v, NULL,
-			    "%s: keyword '%s': unknown node", what,
+			menu_add_ref(ld, &kw->target, v, NULL, "%s: %s", what,
 			    menu_esc(e, s));
 	}
 	free(skip);
@@ -1116,7 +1163,7 @@ menu_parse_keywords(struct menu_ld *ld, const yaml_node_t *n)
 	int			 li;
 
 	if (!menu_expect(ld, n, YAML_MAPPING_NODE, NULL, "keywords",
-	    "a map of language to a map of word to node id"))
+	    "keywords per language, such as {nl: {huisarts: role_gp}}"))
 		return;
 	skip = menu_map_skips(ld, n, NULL, "keywords", "language");
 	p = n->data.mapping.pairs.start;
@@ -1168,8 +1215,9 @@ menu_resolve(struct menu_ld *ld)
 		if (hit != NULL)
 			*r->slot = *hit;
 		else
-			menu_error_at(ld, r->mark, r->node, "%s '%s' (no such "
-			    "node)", r->what, menu_esc(e, r->name));
+			menu_error_at(ld, r->mark, r->node, "%s: there is no "
+			    "node '%s': check the spelling, or add that node",
+			    r->what, menu_esc(e, r->name));
 	}
 	free(index);
 }
@@ -1247,26 +1295,27 @@ menu_parse_root(struct menu_ld *ld, const yaml_node_t *root)
 	size_t		 i;
 	char		 e[MENU_ESC];
 
-	if (!menu_map_check(ld, root, keys, NULL, "top level",
-	    "a map with helpline, version, languages, start, messages, "
+	if (!menu_map_check(ld, root, keys, NULL, NULL,
+	    "a block with helpline, version, languages, start, messages, "
 	    "globals and nodes"))
 		return;
 	for (i = 0; need[i] != NULL; i++)
 		if (menu_map_get(ld, root, need[i]) == NULL)
-			menu_error(ld, root, NULL, "missing top-level key "
-			    "'%s'", need[i]);
+			menu_error(ld, root, NULL, "'%s' is missing at the top "
+			    "level of the file: add it", need[i]);
 	if ((v = menu_map_get(ld, root, "helpline")) != NULL &&
 	    menu_string(ld, v, NULL, "helpline", &m->helpline) &&
 	    !menu_is_word_of(m->helpline, MENU_MAX_ID, true, true))
-		menu_error(ld, v, NULL, "helpline: bad name '%s' (expected 1 "
-		    "to %d characters of A-Z, a-z, 0-9, '.', '-' and '_')",
+		menu_error(ld, v, NULL, "helpline: '%s' cannot be a name: use "
+		    "1 to %d letters A-Z, a-z, digits, '.', '-' and '_'",
 		    menu_esc(e, m->helpline), MENU_MAX_ID);
 	if ((v = menu_map_get(ld, root, "version")) != NULL &&
 	    menu_string(ld, v, NULL, "version", &m->version) &&
 	    !menu_is_word_of(m->version, MENU_MAX_ID, true, true))
-		menu_error(ld, v, NULL, "version: bad version '%s' (expected "
-		    "1 to %d characters of A-Z, a-z, 0-9, '.', '-' and '_')",
-		    menu_esc(e, m->version), MENU_MAX_ID);
+		menu_error(ld, v, NULL, "version: '%s' cannot be a version: "
+		    "use 1 to %d letters A-Z, a-z, digits, '.', '-' and '_', "
+		    "such as 2026-11-23.1", menu_esc(e, m->version),
+		    MENU_MAX_ID);
 	/* Without languages no text can be checked: stop here. */
 	if ((v = menu_map_get(ld, root, "languages")) == NULL ||
 	    !menu_parse_languages(ld, v))
@@ -1275,7 +1324,7 @@ menu_parse_root(struct menu_ld *ld, const yaml_node_t *root)
 		menu_parse_nodes(ld, v);
 	if ((v = menu_map_get(ld, root, "start")) != NULL &&
 	    menu_scalar(ld, v, NULL, "start") != NULL)
-		menu_add_ref(ld, &m->start, v, NULL, "start: unknown node");
+		menu_add_ref(ld, &m->start, v, NULL, "start");
 	if ((v = menu_map_get(ld, root, "messages")) != NULL)
 		menu_parse_messages(ld, v);
 	if ((v = menu_map_get(ld, root, "globals")) != NULL)
@@ -1319,8 +1368,8 @@ menu_check_utf8(struct menu_ld *ld, const char *buf, size_t len)
 	while (pos < len) {
 		if (hl_utf8_next(buf, len, &pos) < 0) {
 			menu_error_at(ld, menu_offset_mark(buf, len, pos),
-			    NULL, "invalid UTF-8 (byte 0x%02x): the file must "
-			    "be UTF-8", (unsigned char)buf[pos]);
+			    NULL, "byte 0x%02x is not UTF-8: save the file as "
+			    "UTF-8", (unsigned char)buf[pos]);
 			return -1;
 		}
 	}
@@ -1341,11 +1390,14 @@ menu_yaml_error(struct menu_ld *ld, const yaml_parser_t *p, const char *buf,
 	if (p->error == YAML_MEMORY_ERROR)
 		abort();
 	if (p->context != NULL)
-		menu_error_at(ld, mark, NULL, "YAML syntax: %s (%s at line "
-		    "%lu)", p->problem != NULL ? p->problem : "error",
-		    p->context, (unsigned long)p->context_mark.line + 1);
+		menu_error_at(ld, mark, NULL, "the file's layout is broken "
+		    "here (YAML: %s, %s on line %lu): check indentation, "
+		    "colons and quotes", p->problem != NULL ? p->problem :
+		    "error", p->context,
+		    (unsigned long)p->context_mark.line + 1);
 	else
-		menu_error_at(ld, mark, NULL, "YAML syntax: %s",
+		menu_error_at(ld, mark, NULL, "the file's layout is broken "
+		    "here (YAML: %s): check indentation, colons and quotes",
 		    p->problem != NULL ? p->problem : "error");
 }
 
@@ -1382,15 +1434,17 @@ menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
 				menu_error_at(ld, menu_mark(&ev.start_mark),
-				    NULL, "expected one YAML document, found "
-				    "another");
+				    NULL, "a second YAML document starts "
+				    "here: a menu file holds one (remove "
+				    "'---' and what follows)");
 				yaml_event_delete(&ev);
 				goto out;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
 			menu_error_at(ld, menu_mark(&ev.start_mark), NULL,
-			    "aliases are not allowed (write the text out)");
+			    "aliases (*name) are not allowed: write the text "
+			    "out in full");
 			errors++;
 			break;
 		case YAML_SCALAR_EVENT:
@@ -1410,7 +1464,8 @@ menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
 			count++;
 			if (++depth > MENU_MAX_DEPTH) {
 				menu_error_at(ld, menu_mark(&ev.start_mark),
-				    NULL, "nested deeper than %d levels",
+				    NULL, "indented deeper than %d levels: "
+				    "a menu needs far fewer",
 				    MENU_MAX_DEPTH);
 				yaml_event_delete(&ev);
 				goto out;
@@ -1425,26 +1480,28 @@ menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
 		}
 		if (anchor != NULL) {
 			menu_error_at(ld, menu_mark(&ev.start_mark), NULL,
-			    "anchors are not allowed (&%s)",
-			    menu_esc(e, anchor));
+			    "anchors (&%s) are not allowed: write the text out "
+			    "in full", menu_esc(e, anchor));
 			errors++;
 		}
 		if (tag != NULL) {
 			menu_error_at(ld, menu_mark(&ev.start_mark), NULL,
-			    "tags are not allowed (%s)", menu_esc(e, tag));
+			    "tags (%s) are not allowed: remove it",
+			    menu_esc(e, tag));
 			errors++;
 		}
 		yaml_event_delete(&ev);
 		if (count > MENU_MAX_YAML_NODES) {
 			menu_error_at(ld, menu_offset_mark(buf, len, 0), NULL,
-			    "more than %d YAML nodes", MENU_MAX_YAML_NODES);
+			    "the file has more than %d values: make it "
+			    "smaller", MENU_MAX_YAML_NODES);
 			goto out;
 		}
 	}
 	if (docs == 0) {
 		menu_error_at(ld, menu_offset_mark(buf, len, 0), NULL,
-		    "empty file: expected a map with helpline, version, "
-		    "languages, start, messages, globals and nodes");
+		    "the file is empty: a menu starts with helpline, "
+		    "version, languages, start, messages, globals and nodes");
 		goto out;
 	}
 	if (errors == 0)
@@ -1460,15 +1517,15 @@ hl_menu_load_buffer(const char *name, const char *yaml, size_t len,
     const struct hl_menu_check_opts *opts, struct hl_diags *diags)
 {
 	struct menu_ld		 ld = { .file = name, .diags = diags };
-	struct hl_menu_mark	 top = { 0, 0 };
+	struct hl_menu_mark	 top = { 1, 1 };
 	yaml_parser_t		 p;
 	yaml_document_t		 doc;
 	yaml_node_t		*root;
 	size_t			 errors = diags->n_errors;
 
 	if (len > MENU_MAX_BYTES) {
-		menu_error_at(&ld, top, NULL, "file is %zu bytes, expected at "
-		    "most %d", len, MENU_MAX_BYTES);
+		menu_error_at(&ld, top, NULL, "the file is %zu bytes, at most "
+		    "%d are allowed: make it smaller", len, MENU_MAX_BYTES);
 		return NULL;
 	}
 	if (menu_check_utf8(&ld, yaml, len) == -1 ||
@@ -1502,13 +1559,35 @@ hl_menu_load_buffer(const char *name, const char *yaml, size_t len,
 	return ld.m;
 }
 
+/*
+ * Says why a file cannot be opened or read, in words a coordinator can act
+ * on; other causes keep the C library's English text.
+ */
+static const char *
+menu_errno(struct menu_ld *ld, int e)
+{
+	switch (e) {
+	case ENOENT:
+		return menu_tr(ld, "there is no file by that name (check the "
+		    "name and the folder)");
+	case EACCES:
+	case EPERM:
+		return menu_tr(ld, "you may not read it (ask for read "
+		    "permission)");
+	case EISDIR:
+		return menu_tr(ld, "that is a folder, not a file");
+	default:
+		return strerror(e);
+	}
+}
+
 /* Parses a YAML menu from a file and checks it. */
 struct hl_menu *
 hl_menu_load_file(const char *path, const struct hl_menu_check_opts *opts,
     struct hl_diags *diags)
 {
 	struct menu_ld		 ld = { .file = path, .diags = diags };
-	struct hl_menu_mark	 top = { 0, 0 };
+	struct hl_menu_mark	 top = { 0, 0 }, first = { 1, 1 };
 	struct hl_menu		*m = NULL;
 	char			*buf = NULL;
 	size_t			 len = 0;
@@ -1516,8 +1595,8 @@ hl_menu_load_file(const char *path, const struct hl_menu_check_opts *opts,
 	int			 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		menu_error_at(&ld, top, NULL, "cannot open: %s",
-		    strerror(errno));
+		menu_error_at(&ld, top, NULL, "cannot open the file: %s",
+		    menu_errno(&ld, errno));
 		return NULL;
 	}
 	/* Read at most one byte more than allowed, to tell "too large". */
@@ -1527,8 +1606,8 @@ hl_menu_load_file(const char *path, const struct hl_menu_check_opts *opts,
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			menu_error_at(&ld, top, NULL, "cannot read: %s",
-			    strerror(errno));
+			menu_error_at(&ld, top, NULL, "cannot read the file: "
+			    "%s", menu_errno(&ld, errno));
 			goto out;
 		}
 		if (r == 0)
@@ -1536,8 +1615,8 @@ hl_menu_load_file(const char *path, const struct hl_menu_check_opts *opts,
 		len += (size_t)r;
 	}
 	if (len > MENU_MAX_BYTES) {
-		menu_error_at(&ld, top, NULL, "file is over %d bytes",
-		    MENU_MAX_BYTES);
+		menu_error_at(&ld, first, NULL, "the file is over %d bytes, "
+		    "the most allowed: make it smaller", MENU_MAX_BYTES);
 		goto out;
 	}
 	m = hl_menu_load_buffer(path, buf, len, opts, diags);

@@ -7,6 +7,7 @@
  * words SMS gateways reserve, contacts to verify again, and screens over a
  * channel's budget.  It is written to cope with a tree the loader found
  * errors in (fields may be NULL), so one run reports as much as it can.
+ * Messages are English formats that hl_diags_add translates.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,9 @@
 #include "helpline/text.h"
 
 #define CHECK_MAX_AGE_DAYS	365
+/* An SMPP USSD reply is one submit_sm of at most 254 octets: in UCS-2 that
+ * is 127 UTF-16 units (gateway-adapters/smpp.c cuts a longer screen). */
+#define CHECK_USSD_UCS2_UNITS	127
 
 
 /* What an SMS gateway does with a word it reserves. */
@@ -60,17 +64,20 @@ check_reserved_kind(const char *w)
 	return CHECK_FREE;
 }
 
-/* Names what a gateway does with a reserved word. */
+/* Names what a gateway does with a reserved word, in d's language. */
 static const char *
-check_reserved_name(enum check_reserved kind)
+check_reserved_name(struct hl_diags *d, enum check_reserved kind)
 {
 	switch (kind) {
 	case CHECK_OPT_OUT:
-		return "opt-out: the gateway blocks further replies";
+		return hl_diags_tr(d, "opt-out: the gateway stops all replies "
+		    "to that phone");
 	case CHECK_OPT_IN:
-		return "opt-in";
+		return hl_diags_tr(d, "opt-in: the gateway may answer it "
+		    "itself");
 	case CHECK_HELP:
-		return "help: the gateway may answer it itself";
+		return hl_diags_tr(d, "help: the gateway may answer it "
+		    "itself");
 	default:
 		return "";
 	}
@@ -106,9 +113,11 @@ check_option_keys(const struct hl_menu *m, struct hl_diags *d)
 					break;
 			if (k < j)
 				hl_diags_add(d, HL_DIAG_ERROR, m->file,
-				    nd->options[j].mark, nd->id, "option %zu: "
-				    "duplicate key '%s' (also option %zu)",
-				    j + 1, nd->options[j].key, k + 1);
+				    nd->options[j].key_mark, nd->id, "option "
+				    "%zu: key '%s' is used twice in this node "
+				    "(also by option %zu): give each option its "
+				    "own key", j + 1, nd->options[j].key,
+				    k + 1);
 		}
 	}
 }
@@ -151,13 +160,15 @@ check_global_keys(const struct hl_menu *m, struct hl_diags *d)
 			else if (owner == g)
 				hl_diags_add(d, HL_DIAG_ERROR, m->file,
 				    gl->mark, NULL, "globals: %s: key '%s' is "
-				    "listed twice", hl_global_name(g),
-				    gl->keys[j]);
+				    "listed twice: remove one",
+				    hl_global_name(g), gl->keys[j]);
 			else
 				hl_diags_add(d, HL_DIAG_ERROR, m->file,
 				    gl->mark, NULL, "globals: %s: key '%s' is "
-				    "also a key of %s", hl_global_name(g),
-				    gl->keys[j], hl_global_name(owner));
+				    "also the key of %s: a key can do only one "
+				    "thing, so choose another",
+				    hl_global_name(g), gl->keys[j],
+				    hl_global_name(owner));
 	}
 	for (i = 0; i < m->n_nodes; i++) {
 		nd = &m->nodes[i];
@@ -170,10 +181,12 @@ check_global_keys(const struct hl_menu *m, struct hl_diags *d)
 					    m->globals[g].keys[j]) == 0)
 						hl_diags_add(d, HL_DIAG_ERROR,
 						    m->file,
-						    nd->options[k].mark,
+						    nd->options[k].key_mark,
 						    nd->id, "option %zu: key "
 						    "'%s' is also the key of "
-						    "global %s", k + 1,
+						    "%s in globals, which works "
+						    "on every screen: choose "
+						    "another key", k + 1,
 						    nd->options[k].key,
 						    hl_global_name(g));
 		}
@@ -220,7 +233,8 @@ check_global_word(const struct hl_menu *m, int g, size_t li, size_t j,
 					hl_diags_add(d, HL_DIAG_ERROR,
 					    m->file, m->globals[g].mark, NULL,
 					    "globals: %s: word '%s' (%s) is "
-					    "also a word of %s (%s)",
+					    "also a word of %s (%s): a word can "
+					    "do only one thing, so remove one",
 					    hl_global_name(g), w,
 					    m->languages[li],
 					    hl_global_name(h),
@@ -242,7 +256,8 @@ check_keyword(const struct hl_menu *m, size_t li, size_t j,
 	for (k = 0; k < j; k++)
 		if (strcasecmp(m->keywords[li][k].word, kw->word) == 0) {
 			hl_diags_add(d, HL_DIAG_ERROR, m->file, kw->mark, NULL,
-			    "keywords: %s: duplicate keyword '%s'",
+			    "keywords: %s: keyword '%s' is listed twice "
+			    "(capitals do not count): remove one",
 			    m->languages[li], kw->word);
 			return;
 		}
@@ -256,7 +271,9 @@ check_keyword(const struct hl_menu *m, size_t li, size_t j,
 					hl_diags_add(d, HL_DIAG_ERROR,
 					    m->file, kw->mark, NULL,
 					    "keywords: %s: keyword '%s' is "
-					    "also a word of global %s (%s)",
+					    "also a word of %s (%s) in "
+					    "globals, which works on every "
+					    "screen: choose another keyword",
 					    m->languages[li], kw->word,
 					    hl_global_name(g),
 					    m->languages[l2]);
@@ -314,8 +331,9 @@ check_reachable(const struct hl_menu *m, struct hl_diags *d)
 		nd = &m->nodes[i];
 		if (nd->parent == NULL && !check_is_root(m, nd))
 			hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->mark,
-			    nd->id, "not reachable from start node '%s' (no "
-			    "option, keyword or help leads here)",
+			    nd->id, "no caller can reach this node: no "
+			    "option, keyword or help leads here from the start "
+			    "node '%s'; link it from a node or remove it",
 			    m->start->id);
 	}
 }
@@ -332,9 +350,9 @@ check_reserved_one(const struct hl_menu *m, struct hl_diags *d, int g,
 	    check_reserved_fits((enum hl_global)g, kind)))
 		return;
 	hl_diags_add(d, HL_DIAG_WARNING, m->file, mark, node, "%s '%s' is "
-	    "a word SMS gateways reserve (Twilio %s); callers' messages "
-	    "with it may never reach the helpline", where, w,
-	    check_reserved_name(kind));
+	    "a word SMS gateways such as Twilio act on themselves (%s): a "
+	    "caller who sends it may never reach the helpline; choose "
+	    "another", where, w, check_reserved_name(d, kind));
 }
 
 /* Warns about keys and words SMS gateways act on themselves. */
@@ -349,22 +367,23 @@ check_reserved(const struct hl_menu *m, struct hl_diags *d)
 
 	for (g = 0; g < HL_GLOBAL__MAX; g++) {
 		gl = &m->globals[g];
-		snprintf(where, sizeof(where), "globals: %s: key",
+		hl_diags_snprintf(d, where, sizeof(where), "globals: %s: key",
 		    hl_global_name(g));
 		for (j = 0; j < gl->n_keys; j++)
 			check_reserved_one(m, d, g, gl->mark, NULL, where,
 			    gl->keys[j]);
 		for (li = 0; li < m->n_languages; li++) {
-			snprintf(where, sizeof(where), "globals: %s: word (%s)",
-			    hl_global_name(g), m->languages[li]);
+			hl_diags_snprintf(d, where, sizeof(where), "globals: "
+			    "%s (%s): word", hl_global_name(g),
+			    m->languages[li]);
 			for (j = 0; j < gl->n_words[li]; j++)
 				check_reserved_one(m, d, g, gl->mark, NULL,
 				    where, gl->words[li][j]);
 		}
 	}
 	for (li = 0; li < m->n_languages; li++) {
-		snprintf(where, sizeof(where), "keywords: %s: keyword",
-		    m->languages[li]);
+		hl_diags_snprintf(d, where, sizeof(where), "keywords: %s: "
+		    "keyword", m->languages[li]);
 		for (j = 0; j < m->n_keywords[li]; j++)
 			check_reserved_one(m, d, -1, m->keywords[li][j].mark,
 			    NULL, where, m->keywords[li][j].word);
@@ -374,9 +393,9 @@ check_reserved(const struct hl_menu *m, struct hl_diags *d)
 		for (j = 0; j < nd->n_options; j++) {
 			if (nd->options[j].key == NULL)
 				continue;
-			snprintf(where, sizeof(where), "option %zu: key",
-			    j + 1);
-			check_reserved_one(m, d, -1, nd->options[j].mark,
+			hl_diags_snprintf(d, where, sizeof(where), "option "
+			    "%zu: key", j + 1);
+			check_reserved_one(m, d, -1, nd->options[j].key_mark,
 			    nd->id, where, nd->options[j].key);
 		}
 	}
@@ -419,21 +438,26 @@ check_contacts(const struct hl_menu *m, const struct hl_menu_check_opts *o,
 		/* The number is an organisation's, but print none anyway. */
 		if (c->phone != NULL && o->region != NULL &&
 		    !hl_phone_is_dialable(c->phone, o->region))
-			hl_diags_add(d, HL_DIAG_WARNING, m->file, c->mark,
-			    m->nodes[i].id, "contact: phone is not a number "
-			    "libphonenumber accepts in region %s (expected a "
-			    "valid or short number)", o->region);
+			hl_diags_add(d, HL_DIAG_WARNING, m->file,
+			    c->phone_mark, m->nodes[i].id, "contact: phone: "
+			    "this is not a number that can be called in %s "
+			    "(libphonenumber knows no such number or short "
+			    "number): check it against the source",
+			    o->region);
 		if (!have_today || check_days(c->checked, &checked) == -1)
 			continue;
 		if (today - checked > CHECK_MAX_AGE_DAYS)
-			hl_diags_add(d, HL_DIAG_WARNING, m->file, c->mark,
-			    m->nodes[i].id, "contact: checked %s, %ld days "
-			    "before %s (more than a year): verify it again",
-			    c->checked, today - checked, o->today);
+			hl_diags_add(d, HL_DIAG_WARNING, m->file,
+			    c->checked_mark, m->nodes[i].id, "contact: "
+			    "checked %s is %ld days before %s, more than a "
+			    "year: check the number again and update the "
+			    "date", c->checked, today - checked, o->today);
 		else if (checked > today)
-			hl_diags_add(d, HL_DIAG_WARNING, m->file, c->mark,
-			    m->nodes[i].id, "contact: checked %s is after "
-			    "today (%s)", c->checked, o->today);
+			hl_diags_add(d, HL_DIAG_WARNING, m->file,
+			    c->checked_mark, m->nodes[i].id, "contact: "
+			    "checked %s is after today (%s): write the date "
+			    "the number was last checked", c->checked,
+			    o->today);
 	}
 }
 
@@ -465,69 +489,146 @@ check_is_complete(const struct hl_menu *m)
 	return true;
 }
 
-/* Writes a code point as UTF-8 into buf (5 bytes). */
-static void
-check_utf8_put(uint32_t cp, char buf[5])
+/* Writes a code point for a message: as UTF-8, or "?" for a control
+ * character, which would garble the line (buf: 5 bytes). */
+static const char *
+check_char(uint32_t cp, char buf[5])
 {
-	if (cp < 0x80) {
-		buf[0] = (char)cp;
-		buf[1] = '\0';
-	} else if (cp < 0x800) {
-		buf[0] = (char)(0xc0 | cp >> 6);
-		buf[1] = (char)(0x80 | (cp & 0x3f));
-		buf[2] = '\0';
-	} else if (cp < 0x10000) {
-		buf[0] = (char)(0xe0 | cp >> 12);
-		buf[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		buf[2] = (char)(0x80 | (cp & 0x3f));
-		buf[3] = '\0';
-	} else {
-		buf[0] = (char)(0xf0 | cp >> 18);
-		buf[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		buf[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		buf[3] = (char)(0x80 | (cp & 0x3f));
-		buf[4] = '\0';
-	}
+	size_t	n = 0;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+	    hl_utf8_put(cp, buf, 4, &n) == -1)
+		n = (size_t)snprintf(buf, 5, "?");
+	buf[n] = '\0';
+	return buf;
 }
 
-/* Warns if one rendered screen is over a channel's budget. */
+/* Returns true if valid UTF-8 s holds code point cp. */
+static bool
+check_has_char(const char *s, uint32_t cp)
+{
+	size_t	len, pos = 0;
+
+	if (s == NULL)
+		return false;
+	len = strlen(s);
+	while (pos < len)
+		if (hl_utf8_next(s, len, &pos) == (int32_t)cp)
+			return true;
+	return false;
+}
+
+/*
+ * Finds the part of a node's screen in language li that holds code point
+ * cp, in screen order: the text, an option's key or label, a listed
+ * global's label or key.  Names it into part and returns its mark; the
+ * text's if no part holds it (the checker renders nothing else).
+ */
+static struct hl_menu_mark
+check_find_char(const struct hl_menu *m, const struct hl_menu_node *nd,
+    size_t li, uint32_t cp, struct hl_diags *d, char *part, size_t len)
+{
+	const struct hl_menu_option	*o;
+	const struct hl_menu_global	*gl;
+	size_t				 j;
+	int				 g;
+
+	if (check_has_char(nd->text.s[li], cp)) {
+		hl_diags_snprintf(d, part, len, "the text");
+		return nd->text.at[li];
+	}
+	for (j = 0; j < nd->n_options; j++) {
+		o = &nd->options[j];
+		if (check_has_char(o->key, cp)) {
+			hl_diags_snprintf(d, part, len, "the key of option "
+			    "%zu", j + 1);
+			return o->key_mark;
+		}
+		if (check_has_char(o->label.s[li], cp)) {
+			hl_diags_snprintf(d, part, len, "the label of option "
+			    "%zu", j + 1);
+			return o->label.at[li];
+		}
+	}
+	for (g = 0; g < HL_GLOBAL__MAX; g++) {
+		gl = &m->globals[g];
+		if (gl->show == HL_SHOW_NEVER)
+			continue;
+		if (check_has_char(gl->label.s[li], cp)) {
+			hl_diags_snprintf(d, part, len, "the label of %s in "
+			    "globals", hl_global_name((enum hl_global)g));
+			return gl->label.at[li];
+		}
+		for (j = 0; j < gl->n_keys; j++)
+			if (check_has_char(gl->keys[j], cp)) {
+				hl_diags_snprintf(d, part, len, "a key of %s "
+				    "in globals",
+				    hl_global_name((enum hl_global)g));
+				return gl->mark;
+			}
+	}
+	hl_diags_snprintf(d, part, len, "the screen");
+	return nd->text.at[li];
+}
+
+/* Warns if one rendered SMS screen is over the SMS budget. */
 static void
-check_budget_one(const struct hl_menu *m, const struct hl_menu_node *nd,
+check_budget_sms(const struct hl_menu *m, const struct hl_menu_node *nd,
     size_t li, const struct hl_budget *b, const char *s, struct hl_diags *d)
 {
 	struct hl_sms_count	c;
+	struct hl_menu_mark	mark;
 	size_t			len = strlen(s);
-	char			ch[5];
+	char			ch[5], part[96];
 
-	if (hl_text_fits(b, s, len))
+	/* Texts come from a file checked to be UTF-8: cannot fail. */
+	if (hl_text_fits(b, s, len) || hl_sms_count(s, len, &c) == -1)
 		return;
-	if (b->channel == HL_CHANNEL_USSD) {
-		hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->mark, nd->id,
-		    "screen in %s is %zu of %u characters on ussd",
-		    m->languages[li], hl_utf8_chars(s, len), b->ussd_chars);
-		return;
-	}
-	if (hl_sms_count(s, len, &c) == -1) {
-		hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->mark, nd->id,
-		    "screen in %s is not valid UTF-8", m->languages[li]);
-		return;
-	}
 	if (c.coding == HL_SMS_GSM7) {
-		hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->mark, nd->id,
-		    "screen in %s is %zu of %zu GSM-7 septets on sms",
-		    m->languages[li], c.units,
+		hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->text.at[li],
+		    nd->id, "on sms the %s screen is %zu characters, over the "
+		    "%zu it may use: it will be sent in pages; shorten it to "
+		    "keep it whole", m->languages[li], c.units,
 		    hl_sms_capacity(c.coding, b->sms_segments));
 		return;
 	}
-	if (c.forced_by >= 0x20 && c.forced_by != 0x7f)
-		check_utf8_put(c.forced_by, ch);
-	else
-		snprintf(ch, sizeof(ch), "?");
-	hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->mark, nd->id,
-	    "screen in %s is %zu of %zu UCS-2 units on sms (UCS-2 forced by "
-	    "'%s' U+%04X)", m->languages[li], c.units,
-	    hl_sms_capacity(c.coding, b->sms_segments), ch,
-	    (unsigned)c.forced_by);
+	mark = check_find_char(m, nd, li, c.forced_by, d, part, sizeof(part));
+	hl_diags_add(d, HL_DIAG_WARNING, m->file, mark, nd->id, "on sms the "
+	    "%s screen is %zu characters, over the %zu it may use: '%s' "
+	    "(U+%04X) in %s is not in the SMS alphabet (GSM-7), so the whole "
+	    "SMS goes as UCS-2, which holds fewer characters: replace that "
+	    "character or shorten the screen", m->languages[li], c.units,
+	    hl_sms_capacity(c.coding, b->sms_segments),
+	    check_char(c.forced_by, ch), (unsigned)c.forced_by, part);
+}
+
+/* Warns if one rendered USSD screen is over the USSD budget, or is too
+ * long for one UCS-2 USSD string over SMPP. */
+static void
+check_budget_ussd(const struct hl_menu *m, const struct hl_menu_node *nd,
+    size_t li, const struct hl_budget *b, const char *s, struct hl_diags *d)
+{
+	struct hl_sms_count	c;
+	struct hl_menu_mark	mark;
+	size_t			len = strlen(s);
+	char			ch[5], part[96];
+
+	if (!hl_text_fits(b, s, len))
+		hl_diags_add(d, HL_DIAG_WARNING, m->file, nd->text.at[li],
+		    nd->id, "on ussd the %s screen is %zu characters, over "
+		    "the %u it may use: it will be sent in pages; shorten it "
+		    "to keep it whole", m->languages[li],
+		    hl_utf8_chars(s, len), b->ussd_chars);
+	if (hl_sms_count(s, len, &c) == -1 || c.coding != HL_SMS_UCS2 ||
+	    c.units <= CHECK_USSD_UCS2_UNITS)
+		return;
+	mark = check_find_char(m, nd, li, c.forced_by, d, part, sizeof(part));
+	hl_diags_add(d, HL_DIAG_WARNING, m->file, mark, nd->id, "on ussd the "
+	    "%s screen is %zu characters, and '%s' (U+%04X) in %s is not in "
+	    "GSM-7, so an SMPP gateway sends it as UCS-2, which holds %d: "
+	    "the rest is cut off; replace that character or shorten the "
+	    "screen", m->languages[li], c.units, check_char(c.forced_by, ch),
+	    (unsigned)c.forced_by, part, CHECK_USSD_UCS2_UNITS);
 }
 
 /* Renders every node in every language and measures it on both channels. */
@@ -547,8 +648,8 @@ check_budgets(const struct hl_menu *m, const struct hl_menu_check_opts *o,
 			    NULL);
 			if (s == NULL)
 				abort();
-			check_budget_one(m, &m->nodes[i], li, &sms, s, d);
-			check_budget_one(m, &m->nodes[i], li, &ussd, s, d);
+			check_budget_sms(m, &m->nodes[i], li, &sms, s, d);
+			check_budget_ussd(m, &m->nodes[i], li, &ussd, s, d);
 			free(s);
 		}
 }
@@ -558,40 +659,45 @@ static void
 check_resume_offer(const struct hl_menu *m,
     const struct hl_menu_check_opts *o, struct hl_diags *d)
 {
-	static const struct hl_menu_mark nowhere = { 0, 0 };
 	struct hl_budget budget = o->ussd;
 
 	budget.channel = HL_CHANNEL_USSD;
 	for (size_t li = 0; li < m->n_languages && hl_menu_can_resume(m);
 	    li++) {
-		char *s = hl_screen_render_resume(m, (int)li);
+		char *s;
 
-		if (s == NULL)
+		/* A missing translation is an error of its own already. */
+		if (m->messages.resume.s[li] == NULL)
+			continue;
+		if ((s = hl_screen_render_resume(m, (int)li)) == NULL)
 			abort();
 		if (!hl_text_fits(&budget, s, strlen(s)))
-			hl_diags_add(d, HL_DIAG_ERROR, m->file, nowhere, NULL,
-			    "messages.resume (%s) with its two choices does "
-			    "not fit one ussd screen: shorten it",
-			    m->languages[li]);
+			hl_diags_add(d, HL_DIAG_ERROR, m->file,
+			    m->messages.resume.at[li], NULL, "messages: "
+			    "resume (%s): with its two choices the offer is "
+			    "%zu characters, over the %u of one ussd screen: "
+			    "shorten it", m->languages[li],
+			    hl_utf8_chars(s, strlen(s)), budget.ussd_chars);
 		free(s);
 	}
 }
 
 /*
  * Refuses a forget-me confirmation that does not fit one screen: it ends
- * the session, so it cannot be split into pages.  (Message texts carry no
- * mark, so the finding names the message instead of a line.)
+ * the session, so it cannot be split into pages.
  */
 static void
 check_final_messages(const struct hl_menu *m,
     const struct hl_menu_check_opts *o, struct hl_diags *d)
 {
 	const struct hl_budget *budgets[] = { &o->sms, &o->ussd };
-	static const struct hl_menu_mark nowhere = { 0, 0 };
 
 	for (size_t li = 0; li < m->n_languages; li++) {
-		const char *s = hl_menu_text_get(&m->messages.forgotten,
-		    (int)li);
+		const char *s = m->messages.forgotten.s[li];
+
+		/* A missing translation is an error of its own already. */
+		if (s == NULL)
+			continue;
 
 		for (size_t b = 0; b < 2; b++) {
 			struct hl_budget budget = *budgets[b];
@@ -600,10 +706,12 @@ check_final_messages(const struct hl_menu *m,
 			    HL_CHANNEL_USSD;
 			if (hl_text_fits(&budget, s, strlen(s)))
 				continue;
-			hl_diags_add(d, HL_DIAG_ERROR, m->file, nowhere, NULL,
-			    "messages.forgotten (%s) does not fit one %s "
-			    "screen; it ends the session, so it cannot be "
-			    "split: shorten it", m->languages[li],
+			hl_diags_add(d, HL_DIAG_ERROR, m->file,
+			    m->messages.forgotten.at[li], NULL, "messages: "
+			    "forgotten (%s) does not fit one %s screen, and "
+			    "it cannot be split into pages because the "
+			    "session ends with it: shorten it",
+			    m->languages[li],
 			    hl_channel_name(budget.channel));
 		}
 	}

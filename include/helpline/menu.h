@@ -8,10 +8,16 @@
  *
  * Text is held per language: a struct hl_menu_text has one string per
  * language of the tree, in the order of the file's `languages:` list.
+ *
+ * Findings (struct hl_diag) are written for the coordinators who edit the
+ * file, in English or Dutch (struct hl_diags.lang): call sites pass English
+ * printf formats, which gcc checks, and daemon/diag_nl.c maps each to its
+ * Dutch twin with the same conversions.
  */
 #ifndef HELPLINE_MENU_H
 #define HELPLINE_MENU_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,14 +25,17 @@
 
 #define HL_MENU_MAX_LANGS 8
 
-struct hl_menu_text {
-	char *s[HL_MENU_MAX_LANGS];	/* NULL where a translation is missing */
-};
-
-/* Where something stands in its file (1-based, as libyaml reports + 1). */
+/* Where something stands in its file (1-based, as libyaml reports + 1;
+ * line 0 only for a tree not loaded from a file). */
 struct hl_menu_mark {
 	unsigned line;
 	unsigned column;
+};
+
+struct hl_menu_text {
+	char *s[HL_MENU_MAX_LANGS];	/* NULL where a translation is missing */
+	struct hl_menu_mark mark;	/* the map of translations */
+	struct hl_menu_mark at[HL_MENU_MAX_LANGS];	/* each translation */
 };
 
 enum hl_menu_action {
@@ -41,7 +50,8 @@ struct hl_menu_option {
 	struct hl_menu_text label;
 	enum hl_menu_action action;
 	const struct hl_menu_node *target;	/* HL_ACTION_GOTO */
-	struct hl_menu_mark mark;
+	struct hl_menu_mark mark;	/* the option */
+	struct hl_menu_mark key_mark;	/* its key's value */
 };
 
 struct hl_menu_contact {
@@ -50,7 +60,9 @@ struct hl_menu_contact {
 	char *url;		/* may be NULL */
 	char *source;		/* where the number was verified */
 	char *checked;		/* "YYYY-MM-DD" */
-	struct hl_menu_mark mark;
+	struct hl_menu_mark mark;	/* the contact block */
+	struct hl_menu_mark phone_mark;	/* the phone's value */
+	struct hl_menu_mark checked_mark;	/* the checked date's value */
 };
 
 struct hl_menu_node {
@@ -152,23 +164,60 @@ struct hl_diags {
 	size_t n_errors;
 	const char *lang;	/* language of the messages: "nl" or "en";
 				 * NULL is English (the daemon's log) */
+	size_t n_untranslated;	/* formats and fragments that had no
+				 * translation in lang and fell back to
+				 * English (a test keeps this at 0) */
+	const char *untranslated;	/* the last of them, or NULL */
 };
 
-/* Adds a finding (printf-style message).  Aborts on out-of-memory. */
+/*
+ * Adds a finding.  fmt is an English printf format (a literal, so gcc
+ * checks the arguments); in a list whose lang is "nl" the message is made
+ * from its Dutch twin in the catalogue, or from fmt itself if there is
+ * none (counted in n_untranslated).  Aborts on out-of-memory.
+ */
 void hl_diags_add(struct hl_diags *, enum hl_diag_severity, const char *file,
     struct hl_menu_mark, const char *node, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* Frees every finding and empties the list. */
+/* The same with a va_list, for wrappers. */
+void hl_diags_vadd(struct hl_diags *, enum hl_diag_severity,
+    const char *file, struct hl_menu_mark, const char *node, const char *fmt,
+    va_list ap) __attribute__((format(printf, 6, 0)));
+
+/* Returns a fixed English fragment of a message ("a list", "option") in the
+ * list's language, counting a miss like hl_diags_add.  The result is
+ * static. */
+const char *hl_diags_tr(struct hl_diags *, const char *english);
+
+/* Formats a part of a message ("option %zu") in the list's language into
+ * buf, like snprintf.  Returns what snprintf returns. */
+int hl_diags_snprintf(struct hl_diags *, char *buf, size_t len,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Frees every finding and empties the list (lang is kept). */
 void hl_diags_clear(struct hl_diags *);
 
-/* Formats one finding as "file:line:column: error: node X: message". */
+/* Formats one finding as "file:line:column: error: node X: message"
+ * (English frame words).  Returns 0, or -1 if buf was too small (it then
+ * holds a truncated, NUL-terminated line). */
 int hl_diag_format(const struct hl_diag *, char *buf, size_t len);
 
-/* The same in a language ("nl": "fout", "waarschuwing", "knooppunt"; else
- * English). */
+/* The same with the frame words in a language: "nl" gives
+ * "file:line:column: fout|waarschuwing: knooppunt X: message"; anything
+ * else English.  The message itself is in the language of the list it was
+ * added to. */
 int hl_diag_format_in(const struct hl_diag *, const char *lang, char *buf,
     size_t len);
+
+/* Returns the translation of an English format or fragment into lang, or
+ * NULL if lang is English (or NULL) or the catalogue has none. */
+const char *hl_diag_translate(const char *lang, const char *english);
+
+/* Returns pair i of lang's catalogue through *english and *translated;
+ * false past the end (tests walk it to compare conversions). */
+bool hl_diag_catalogue(const char *lang, size_t i, const char **english,
+    const char **translated);
 
 /* What the checker measures screens against, and the day contacts age from. */
 struct hl_menu_check_opts {

@@ -25,10 +25,17 @@ struct hl_diff_item {
 	enum hl_diff_kind kind;
 	char *node;		/* node id, or NULL for a tree-wide part */
 	char *what;		/* the part, as the file names it: "text.nl",
-				 * "options[2].label.en", "contact.phone",
-				 * "globals.back.keys", "start"; NULL for a
+				 * "options[2].label.en" (2 is the option's
+				 * key, not its position), "options[2].goto",
+				 * "options[3]" (a whole option added or
+				 * removed), "options (order)", "contact.phone",
+				 * "source", "globals.back.keys",
+				 * "globals.back.words.nl", "keywords.nl.arts",
+				 * "messages.invalid.en", "start"; NULL for a
 				 * whole node added or removed */
-	char *before;		/* old value, NULL if added */
+	char *before;		/* old value, NULL if added (and for a whole
+				 * node); lists are joined with ", ", a whole
+				 * option reads "Label -> target" */
 	char *after;		/* new value, NULL if removed */
 };
 
@@ -43,10 +50,14 @@ struct hl_menu_diff {
 int hl_menu_diff(const struct hl_menu *a, const struct hl_menu *b,
     struct hl_menu_diff *out);
 
-/* Writes the diff for a coordinator, in "nl" or "en": one block per node
+/* Writes the diff for a coordinator, in "nl" or "en" (anything else is
+ * English): the tree-wide block ("~ whole menu"), then one block per node
  * ("+ node X (added)", "- node X (removed)", "~ node X" with
- * "    text.nl: \"old\" -> \"new\"" lines), then a summary line with the
- * counts.  No changes: one line saying so.  Returns 0 or -1 (write error). */
+ * "    text.nl: \"old\" -> \"new\"", "    options[3] (added): \"new\""
+ * and "    contact.url (removed): \"old\"" lines; values quoted, with
+ * quotes, backslashes and control characters escaped), then a summary
+ * line with the counts.  No changes: one line saying so.  Returns 0 or -1
+ * (write error). */
 int hl_menu_diff_write(const struct hl_menu_diff *, const char *lang,
     FILE *out);
 
