@@ -25,11 +25,13 @@
 #include "helpline/log.h"
 
 #define CONTROL_TIMEOUT_S 30
+#define CONTROL_MAX_READ (1 << 20)
 
 struct control_conn {
 	struct hl_control *ctl;
 	struct bufferevent *bev;
 	struct control_conn *next;
+	size_t searched;	/* input already searched for the newline */
 	bool answered;		/* closes once the response is written */
 };
 
@@ -94,7 +96,7 @@ control_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer_ptr eol;
+	struct evbuffer_ptr eol, from;
 	json_t *req, *resp;
 	json_error_t jerr;
 	char *line;
@@ -102,9 +104,11 @@ control_read_cb(struct bufferevent *bev, void *arg)
 
 	if (c->answered)
 		return;
-	eol = evbuffer_search(in, "\n", 1, NULL);
+	evbuffer_ptr_set(in, &from, c->searched, EVBUFFER_PTR_SET);
+	eol = evbuffer_search(in, "\n", 1, &from);
 	if (eol.pos == -1) {
-		if (evbuffer_get_length(in) > HL_CONTROL_MAX_REQUEST)
+		c->searched = evbuffer_get_length(in);
+		if (c->searched > HL_CONTROL_MAX_REQUEST)
 			control_refuse(c, "too_large", "request too large");
 		return;
 	}
@@ -171,6 +175,9 @@ control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	ctl->conns = c;
 	bufferevent_setcb(c->bev, control_read_cb, control_write_cb,
 	    control_event_cb, c);
+	/* A menu arrives in one read, not in a hundred slices each waiting
+	 * for a turn of a busy event loop. */
+	bufferevent_set_max_single_read(c->bev, CONTROL_MAX_READ);
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	bufferevent_enable(c->bev, EV_READ);
 }
