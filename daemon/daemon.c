@@ -23,12 +23,14 @@
 #include <event2/event.h>
 
 #include "helpline/adapter.h"
+#include "helpline/admin.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
 #include "helpline/daemon.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
 #include "helpline/menu.h"
+#include "helpline/metrics.h"
 #include "helpline/settings.h"
 #include "helpline/store.h"
 #include "menu_default.h"
@@ -56,6 +58,9 @@ struct daemon {
 	struct hl_menu_check_opts check;
 	struct hl_core_opts core_opts;
 	struct hl_http_opts http_opts;
+	struct hl_metrics *metrics;	/* figures for operators */
+	struct hl_admin *admin;		/* /healthz, /metrics; or NULL */
+	struct hl_admin_opts admin_opts;
 	bool console;
 	bool stopping;
 	unsigned grace_ms;
@@ -144,6 +149,10 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 		snprintf(err, len, "[daemon] log: expected stderr or syslog");
 		return -1;
 	}
+	if (hl_ratelimit_read_config(c, &d->core_opts.ratelimit, err,
+	    len) == -1 ||
+	    hl_admin_read_config(c, &d->admin_opts, err, len) == -1)
+		return -1;
 	d->menu_file = d->settings.menu_file;
 	d->http_opts.max_body = max_body;
 	d->core_opts.region = d->settings.region;
@@ -241,6 +250,7 @@ daemon_add_adapter(struct daemon *d, const char *type, const char *section,
 		.core = d->core,
 		.http = d->http,
 		.config = d->config,
+		.metrics = d->metrics,
 		.request_stop = daemon_stop,
 		.stop_ctx = d,
 	};
@@ -355,6 +365,46 @@ daemon_write_port(struct daemon *d, const char *path)
 	return 0;
 }
 
+/*
+ * Opens the operators' endpoint (/healthz, /metrics) unless [admin]
+ * disables it, watches the adapters' gateway links, and writes its port
+ * for --admin-port-file.  Returns 0 or -1 with err set.
+ */
+static int
+daemon_start_admin(struct daemon *d, const char *port_file, char *err,
+    size_t len)
+{
+	struct hl_admin_sources src = {
+		.metrics = d->metrics, .core = d->core, .store = d->store,
+	};
+
+	if (!d->admin_opts.enabled) {
+		if (port_file == NULL)
+			return 0;
+		snprintf(err, len, "--admin-port-file: [admin] is disabled");
+		return -1;
+	}
+	d->admin = hl_admin_new(d->base, &d->admin_opts, &src, err, len);
+	if (d->admin == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n_adapters; i++) {
+		if (hl_admin_watch(d->admin, d->adapters[i],
+		    d->sections[i]) == -1) {
+			snprintf(err, len, "admin: too many adapters to watch");
+			return -1;
+		}
+	}
+	if (port_file != NULL && hl_admin_write_port(d->admin,
+	    port_file) == -1) {
+		snprintf(err, len, "%s: cannot write: %s", port_file,
+		    strerror(errno));
+		return -1;
+	}
+	hl_log_info("admin: /healthz and /metrics on %s port %u",
+	    d->admin_opts.address, hl_admin_port(d->admin));
+	return 0;
+}
+
 /* Reloads the menu file; keeps the old tree on any error. */
 static void
 daemon_reload(struct daemon *d)
@@ -419,6 +469,7 @@ daemon_stop(void *arg)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	hl_admin_set_stopping(d->admin);
 	hl_log_info("stopping: no new messages; answering what is in flight");
 	for (size_t i = 0; i < d->n_adapters; i++)
 		hl_adapter_stop(d->adapters[i]);
@@ -461,10 +512,12 @@ daemon_signals(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	hl_admin_free(d->admin);
 	for (size_t i = d->n_adapters; i > 0; i--)
 		hl_adapter_free(d->adapters[i - 1]);
 	hl_http_free(d->http);
 	hl_core_free(d->core);
+	hl_metrics_free(d->metrics);
 	hl_store_close(d->store);
 	if (d->grace_ev != NULL)
 		event_free(d->grace_ev);
@@ -486,6 +539,7 @@ daemon_overrides(struct daemon *d, const struct hl_daemon_args *args)
 		{ "daemon", "menu", args->menu },
 		{ "daemon", "log_level", args->log_level },
 		{ "http", "port", args->port },
+		{ "admin", "port", args->admin_port },
 	};
 
 	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
@@ -542,6 +596,12 @@ hl_daemon_run(const struct hl_daemon_args *args)
 		snprintf(err, sizeof err, "libevent: cannot create a base");
 		goto out;
 	}
+	if ((d.metrics = hl_metrics_new()) == NULL) {
+		snprintf(err, sizeof err, "out of memory");
+		goto out;
+	}
+	d.core_opts.metrics = d.metrics;
+	d.http_opts.metrics = d.metrics;
 	d.core = hl_core_new(d.base, d.store, tree, &d.core_opts);
 	if (d.core == NULL) {
 		snprintf(err, sizeof err, "cannot create the core");
@@ -564,6 +624,9 @@ hl_daemon_run(const struct hl_daemon_args *args)
 		    args->port_file, strerror(errno));
 		goto out;
 	}
+	if (daemon_start_admin(&d, args->admin_port_file, err,
+	    sizeof err) == -1)
+		goto out;
 	hl_log_info("ready: menu %s version %s",
 	    hl_core_tree(d.core)->helpline, hl_core_tree(d.core)->version);
 	event_base_dispatch(d.base);
