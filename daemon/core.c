@@ -816,10 +816,12 @@ core_is_flooded(struct hl_core *core, const struct hl_phone *phone,
 		return false;
 	n = snprintf(buf, sizeof buf, "flood%c%s", '\0', phone != NULL ?
 	    phone->e164 : in->sender != NULL ? in->sender : "");
-	/* No MAC (no key, or a sender longer than any number): let it
-	 * through rather than silence someone. */
-	if (n > 0 && (size_t)n < sizeof buf &&
-	    hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
+	/* A sender longer than any number is keyed by its start: junk
+	 * senders may share a bucket, but cannot slip past the limit. */
+	if (n > 0 && (size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	/* No MAC (no key): let it through rather than silence someone. */
+	if (n > 0 && hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
 	    &who) == 0) {
 		flooded = !hl_ratelimit_take(core->flood, &who);
 		explicit_bzero(&who, sizeof who);

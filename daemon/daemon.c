@@ -618,15 +618,15 @@ hl_daemon_run(const struct hl_daemon_args *args)
 	sigprocmask(SIG_UNBLOCK, &stop_sigs, NULL);
 	if (daemon_start_adapters(&d, err, sizeof err) == -1)
 		goto out;
+	if (daemon_start_admin(&d, args->admin_port_file, err,
+	    sizeof err) == -1)
+		goto out;
 	if (args->port_file != NULL && daemon_write_port(&d,
 	    args->port_file) == -1) {
 		snprintf(err, sizeof err, "%s: cannot write: %s",
 		    args->port_file, strerror(errno));
 		goto out;
 	}
-	if (daemon_start_admin(&d, args->admin_port_file, err,
-	    sizeof err) == -1)
-		goto out;
 	hl_log_info("ready: menu %s version %s",
 	    hl_core_tree(d.core)->helpline, hl_core_tree(d.core)->version);
 	event_base_dispatch(d.base);

@@ -651,6 +651,7 @@ test_flooded_unparseable_sender(void **state)
 {
 	struct fixture *f = *state;
 	struct hl_metrics *m = limited_core(f);
+	char junk[2000];
 
 	for (int i = 0; i < 2; i++) {
 		say(f, "Twilio", "hoi", HL_CHANNEL_SMS, NULL);
@@ -660,6 +661,15 @@ test_flooded_unparseable_sender(void **state)
 	assert_int_equal(f->status, HL_REPLY_FLOODED);
 	say(f, "Kannel", "hoi", HL_CHANNEL_SMS, NULL);
 	assert_int_equal(f->status, HL_REPLY_OK);
+	/* A sender longer than any number cannot slip past the limit. */
+	memset(junk, 'x', sizeof junk - 1);
+	junk[sizeof junk - 1] = '\0';
+	for (int i = 0; i < 3; i++) {
+		junk[sizeof junk - 2] = (char)('a' + i);
+		say(f, junk, "hoi", HL_CHANNEL_SMS, NULL);
+		assert_int_equal(f->status, i < 2 ? HL_REPLY_OK :
+		    HL_REPLY_FLOODED);
+	}
 	assert_int_equal(sessions(f), 0);
 	hl_core_free(f->core);
 	f->core = NULL;
