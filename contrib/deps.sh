@@ -5,6 +5,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 libevent-dev libsqlite3-dev libssl-dev libyaml-dev libcmocka-dev \
 libphonenumber-dev libinih-dev libjansson-dev python3 python3-yaml \
+python3-prometheus-client \
 sqlite3 curl wrk kannel kannel-extras libsmpp34-dev"
 
 # The SMPP tests' SMSC is the npm smpp package's server: Node.js and npm

@@ -34,9 +34,11 @@
 #include "helpline/testers.h"
 #include "helpline/dedup.h"
 #include "helpline/engine.h"
+#include "helpline/figures.h"
 #include "helpline/log.h"
 #include "helpline/phone.h"
 #include "helpline/pseudonym.h"
+#include "helpline/ratelimit.h"
 #include "helpline/session_cache.h"
 #include "helpline/store.h"
 
@@ -76,6 +78,7 @@ struct hl_core {
 	struct hl_testers *testers;	/* who sees the draft */
 	struct hl_pseudonymizer *pseudonyms;
 	struct hl_dedup *dedup;
+	struct hl_ratelimit *flood;	/* per sender, or NULL: no limit */
 	struct hl_session_cache *pending;	/* written behind, per batch */
 	struct hl_session_cache *flushing;	/* the batch being written */
 	size_t flush_pos;	/* how much of it is written */
@@ -125,6 +128,11 @@ hl_core_new(struct event_base *base, struct hl_store *store,
 	core->flush_ev = event_new(base, -1, 0, core_flush_cb, core);
 	core->expire_ev = event_new(base, -1, EV_PERSIST, core_expire_cb,
 	    core);
+	if (opts->ratelimit.burst > 0 &&
+	    (core->flood = hl_ratelimit_new(&opts->ratelimit)) == NULL) {
+		hl_core_free(core);
+		return NULL;
+	}
 	if (core->trees == NULL || core->pseudonyms == NULL ||
 	    core->dedup == NULL || core->pending == NULL ||
 	    core->flushing == NULL || core->step_ev == NULL ||
@@ -167,6 +175,7 @@ hl_core_free(struct hl_core *core)
 	hl_testers_free(core->testers);
 	hl_pseudonymizer_free(core->pseudonyms);
 	hl_dedup_free(core->dedup);
+	hl_ratelimit_free(core->flood);
 	free(core);
 }
 
@@ -175,6 +184,17 @@ unsigned long
 hl_core_messages(const struct hl_core *core)
 {
 	return core->messages;
+}
+
+/* Fills in the core's figures. */
+void
+hl_core_figures(const struct hl_core *core, struct hl_core_figures *out)
+{
+	out->messages = core->messages;
+	out->lost = core->lost;
+	out->store_failing = core->store_failing;
+	out->senders_limited = hl_ratelimit_count(core->flood);
+	out->limit_evictions = hl_ratelimit_evictions(core->flood);
 }
 
 /* Returns the live tree. */
@@ -871,6 +891,85 @@ core_answer_status(enum hl_reply_status status, hl_reply_cb cb, void *ctx)
 	cb(&reply, ctx);
 }
 
+/*
+ * Returns true if the sender is over its rate limit (DESIGN.md section 6):
+ * the message is then dropped unanswered, before any session or counter
+ * is touched.  The limit is keyed by a MAC of the normalised number (phone
+ * non-NULL) or, for a sender that does not parse, of the string as given,
+ * under the current pseudonym key in a domain of its own: unparseable
+ * senders each have their own bucket (one shared bucket would let one of
+ * them silence all the others, e.g. every caller of a gateway that writes
+ * numbers oddly).  The buffer is wiped before returning.
+ */
+static bool
+core_is_flooded(struct hl_core *core, const struct hl_phone *phone,
+    const struct hl_inbound *in)
+{
+	struct hl_pseudonym who;
+	char buf[512];
+	int n;
+	bool flooded = false;
+
+	if (core->flood == NULL)
+		return false;
+	n = snprintf(buf, sizeof buf, "flood%c%s", '\0', phone != NULL ?
+	    phone->e164 : in->sender != NULL ? in->sender : "");
+	/* A sender longer than any number is keyed by its start: junk
+	 * senders may share a bucket, but cannot slip past the limit. */
+	if (n > 0 && (size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	/* No MAC (no key): let it through rather than silence someone. */
+	if (n > 0 && hl_pseudonym_of_bytes(core->pseudonyms, buf, (size_t)n,
+	    &who) == 0) {
+		flooded = !hl_ratelimit_take(core->flood, &who);
+		explicit_bzero(&who, sizeof who);
+	}
+	explicit_bzero(buf, sizeof buf);
+	return flooded;
+}
+
+/* A message being answered: the adapter's callback, wrapped to count the
+ * outcome and time the reply. */
+struct core_call {
+	struct hl_metrics *metrics;
+	const char *adapter;
+	struct timespec start;
+	hl_reply_cb cb;
+	void *ctx;
+};
+
+/* Counts a reply, then hands it to the adapter. */
+static void
+core_counted_reply_cb(const struct hl_reply *reply, void *arg)
+{
+	struct core_call *call = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	hl_figures_request(call->metrics, call->adapter, reply->status,
+	    (double)(now.tv_sec - call->start.tv_sec) +
+	    (double)(now.tv_nsec - call->start.tv_nsec) / 1e9);
+	call->cb(reply, call->ctx);
+}
+
+/* Routes a message's reply through the counting wrapper when there are
+ * figures to keep.  call lives on hl_core_submit's stack: the reply
+ * always comes before it returns. */
+static void
+core_count_call(struct hl_core *core, const struct hl_inbound *in,
+    struct core_call *call, hl_reply_cb *cb, void **ctx)
+{
+	if (core->opts.metrics == NULL)
+		return;
+	call->metrics = core->opts.metrics;
+	call->adapter = in->adapter;
+	call->cb = *cb;
+	call->ctx = *ctx;
+	clock_gettime(CLOCK_MONOTONIC, &call->start);
+	*cb = core_counted_reply_cb;
+	*ctx = call;
+}
+
 /* Takes one message. */
 int
 hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
@@ -885,7 +984,9 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	bool persist, has_id, has_dialog, dialog_prev = false, resumed = false;
 	int64_t now = time(NULL);
 	int rc;
+	struct core_call call;
 
+	core_count_call(core, in, &call, &cb, &ctx);
 	core->messages++;
 	/* An unparseable sender is answered but never stored. */
 	persist = in->sender != NULL &&
@@ -895,6 +996,11 @@ hl_core_submit(struct hl_core *core, const struct hl_inbound *in,
 	if (has_id && hl_dedup_seen(core->dedup, &dedup_mac, time(NULL))) {
 		hl_phone_wipe(&phone);
 		core_answer_duplicate(core, &dedup_mac, cb, ctx);
+		return 0;
+	}
+	if (core_is_flooded(core, persist ? &phone : NULL, in)) {
+		hl_phone_wipe(&phone);
+		core_answer_status(HL_REPLY_FLOODED, cb, ctx);
 		return 0;
 	}
 	has_dialog = persist && in->channel == HL_CHANNEL_USSD &&

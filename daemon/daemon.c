@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "helpline/adapter.h"
+#include "helpline/admin.h"
 #include "helpline/config.h"
 #include "helpline/control.h"
 #include "helpline/core.h"
@@ -31,6 +32,7 @@
 #include "helpline/log.h"
 #include "helpline/menu.h"
 #include "helpline/menu_admin.h"
+#include "helpline/metrics.h"
 #include "helpline/settings.h"
 #include "helpline/store.h"
 #include "helpline/testers.h"
@@ -59,6 +61,9 @@ struct daemon {
 	const char *log_level;
 	struct hl_core_opts core_opts;
 	struct hl_http_opts http_opts;
+	struct hl_metrics *metrics;	/* figures for operators */
+	struct hl_admin *admin;		/* /healthz, /metrics; or NULL */
+	struct hl_admin_opts admin_opts;
 	bool console;
 	bool stopping;
 	unsigned grace_ms;
@@ -135,7 +140,10 @@ daemon_read_config(struct daemon *d, char *err, size_t len)
 		snprintf(err, len, "[daemon] log: expected stderr or syslog");
 		return -1;
 	}
-	if (daemon_read_testers(d, err, len) == -1)
+	if (daemon_read_testers(d, err, len) == -1 ||
+	    hl_ratelimit_read_config(c, &d->core_opts.ratelimit, err,
+	    len) == -1 ||
+	    hl_admin_read_config(c, &d->admin_opts, err, len) == -1)
 		return -1;
 	d->http_opts.max_body = max_body;
 	d->core_opts.region = d->settings.region;
@@ -233,6 +241,7 @@ daemon_add_adapter(struct daemon *d, const char *type, const char *section,
 		.core = d->core,
 		.http = d->http,
 		.config = d->config,
+		.metrics = d->metrics,
 		.request_stop = daemon_stop,
 		.stop_ctx = d,
 	};
@@ -368,6 +377,46 @@ daemon_write_port(struct daemon *d, const char *path)
 	return 0;
 }
 
+/*
+ * Opens the operators' endpoint (/healthz, /metrics) unless [admin]
+ * disables it, watches the adapters' gateway links, and writes its port
+ * for --admin-port-file.  Returns 0 or -1 with err set.
+ */
+static int
+daemon_start_admin(struct daemon *d, const char *port_file, char *err,
+    size_t len)
+{
+	struct hl_admin_sources src = {
+		.metrics = d->metrics, .core = d->core, .store = d->store,
+	};
+
+	if (!d->admin_opts.enabled) {
+		if (port_file == NULL)
+			return 0;
+		snprintf(err, len, "--admin-port-file: [admin] is disabled");
+		return -1;
+	}
+	d->admin = hl_admin_new(d->base, &d->admin_opts, &src, err, len);
+	if (d->admin == NULL)
+		return -1;
+	for (size_t i = 0; i < d->n_adapters; i++) {
+		if (hl_admin_watch(d->admin, d->adapters[i],
+		    d->sections[i]) == -1) {
+			snprintf(err, len, "admin: too many adapters to watch");
+			return -1;
+		}
+	}
+	if (port_file != NULL && hl_admin_write_port(d->admin,
+	    port_file) == -1) {
+		snprintf(err, len, "%s: cannot write: %s", port_file,
+		    strerror(errno));
+		return -1;
+	}
+	hl_log_info("admin: /healthz and /metrics on %s port %u",
+	    d->admin_opts.address, hl_admin_port(d->admin));
+	return 0;
+}
+
 /* Ends the loop once in-flight work is answered or the grace is over. */
 static void
 daemon_grace_cb(evutil_socket_t fd, short what, void *arg)
@@ -407,6 +456,7 @@ daemon_stop(void *arg)
 	if (d->stopping)
 		return;
 	d->stopping = true;
+	hl_admin_set_stopping(d->admin);
 	hl_log_info("stopping: no new messages; answering what is in flight");
 	for (size_t i = 0; i < d->n_adapters; i++)
 		hl_adapter_stop(d->adapters[i]);
@@ -452,6 +502,7 @@ daemon_signals(struct daemon *d)
 static void
 daemon_free(struct daemon *d)
 {
+	hl_admin_free(d->admin);
 	for (size_t i = d->n_adapters; i > 0; i--)
 		hl_adapter_free(d->adapters[i - 1]);
 	hl_http_free(d->http);
@@ -459,6 +510,7 @@ daemon_free(struct daemon *d)
 	hl_core_free(d->core);
 	hl_menu_admin_free(d->menus);
 	hl_testers_free(d->testers);
+	hl_metrics_free(d->metrics);
 	hl_store_close(d->store);
 	if (d->grace_ev != NULL)
 		event_free(d->grace_ev);
@@ -480,6 +532,7 @@ daemon_overrides(struct daemon *d, const struct hl_daemon_args *args)
 		{ "daemon", "menu", args->menu },
 		{ "daemon", "log_level", args->log_level },
 		{ "http", "port", args->port },
+		{ "admin", "port", args->admin_port },
 	};
 
 	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
@@ -537,6 +590,12 @@ hl_daemon_run(const struct hl_daemon_args *args)
 		snprintf(err, sizeof err, "libevent: cannot create a base");
 		goto out;
 	}
+	if ((d.metrics = hl_metrics_new()) == NULL) {
+		snprintf(err, sizeof err, "out of memory");
+		goto out;
+	}
+	d.core_opts.metrics = d.metrics;
+	d.http_opts.metrics = d.metrics;
 	d.core = hl_core_new(d.base, d.store, tree, &d.core_opts);
 	if (d.core == NULL) {
 		snprintf(err, sizeof err, "cannot create the core");
@@ -557,6 +616,9 @@ hl_daemon_run(const struct hl_daemon_args *args)
 	 * SIGTERM from ever reaching us. */
 	sigprocmask(SIG_UNBLOCK, &stop_sigs, NULL);
 	if (daemon_start_adapters(&d, err, sizeof err) == -1)
+		goto out;
+	if (daemon_start_admin(&d, args->admin_port_file, err,
+	    sizeof err) == -1)
 		goto out;
 	if (args->port_file != NULL && daemon_write_port(&d,
 	    args->port_file) == -1) {

@@ -18,6 +18,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/util.h>
 
+#include "helpline/figures.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
 
@@ -39,6 +40,7 @@ struct hl_http {
 	unsigned long accept_pauses;
 	unsigned port;
 	size_t max_body;
+	struct hl_metrics *metrics;	/* or NULL */
 	struct http_prefix prefixes[HTTP_MAX_PREFIXES];
 	size_t n_prefixes;
 	struct hl_http *next;		/* in http_all */
@@ -121,6 +123,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		best->cb(req, best->arg);
 		return;
 	}
+	hl_figures_reject(http->metrics, "http", HL_REJECT_UNKNOWN_PATH);
 	hl_http_reply(req, HTTP_NOTFOUND, "Not Found", "application/json",
 	    body, sizeof body - 1);
 }
@@ -153,6 +156,7 @@ hl_http_new(struct event_base *base, const struct hl_http_opts *opts,
 		goto fail;
 	}
 	http->max_body = opts->max_body;
+	http->metrics = opts->metrics;
 	evhttp_set_max_body_size(http->evhttp, (ev_ssize_t)opts->max_body);
 	evhttp_set_max_headers_size(http->evhttp, HTTP_MAX_HEADERS);
 	evhttp_set_timeout(http->evhttp, (int)opts->timeout);

@@ -26,6 +26,10 @@ usage(FILE *f)
 	    "  -p, --port N         HTTP port on the listen address (0: any "
 	    "free port)\n"
 	    "      --port-file F    write the bound HTTP port to F when ready\n"
+	    "      --admin-port N   port of /healthz and /metrics (0: any "
+	    "free port)\n"
+	    "      --admin-port-file F  write the bound admin port to F when "
+	    "ready\n"
 	    "  -v, --verbose        log debug messages\n"
 	    "  -q, --quiet          log errors only\n"
 	    "  -h, --help           this text\n"
@@ -44,6 +48,8 @@ main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "port-file", required_argument, NULL, 'P' },
+		{ "admin-port", required_argument, NULL, 'a' },
+		{ "admin-port-file", required_argument, NULL, 'A' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -73,6 +79,12 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			args.port_file = optarg;
+			break;
+		case 'a':
+			args.admin_port = optarg;
+			break;
+		case 'A':
+			args.admin_port_file = optarg;
 			break;
 		case 'v':
 			args.log_level = "debug";

@@ -113,6 +113,13 @@ hl_adapter_free(struct hl_adapter *a)
 	free(a);
 }
 
+/* Returns an adapter's link state. */
+int
+hl_adapter_link_state(struct hl_adapter *a)
+{
+	return a->ops->link_state == NULL ? -1 : a->ops->link_state(a->state);
+}
+
 /* Returns an adapter's name. */
 const char *
 hl_adapter_name(const struct hl_adapter *a)

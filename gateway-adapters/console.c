@@ -5,7 +5,10 @@
  * number in the Dutch test range) on a channel (`channel`, sms or ussd);
  * each reply is printed followed by an empty line.  A line longer than
  * `max_text` bytes is cut at a character boundary.  At end of input the
- * console asks the daemon to stop.
+ * console asks the daemon to stop.  A line over the rate limit
+ * ([ratelimit]) gets no reply; the console says so in brackets, as it
+ * does for an internal error, because the terminal is the operator's and
+ * a silent prompt would look like a hang.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +62,8 @@ console_reply_cb(const struct hl_reply *reply, void *ctx)
 
 	if (reply->status == HL_REPLY_FAILED)
 		fputs("[internal error]\n", stdout);
+	else if (reply->status == HL_REPLY_FLOODED)
+		fputs("[no reply: over the rate limit]", stdout);
 	else
 		fwrite(reply->text, 1, reply->len, stdout);
 	if (reply->end)

@@ -14,7 +14,10 @@
  * 500 internal.  One exception: a body over [http] max_body is refused by
  * evhttp itself with its own 413 page before we see the request.  A rejected request stores nothing.  A retry with an
  * id seen in the last minutes gets 200 {"reply": <the first answer, or null
- * if it is no longer kept>, "end": ..., "duplicate": true}.
+ * if it is no longer kept>, "end": ..., "duplicate": true}.  A message from a
+ * sender over the rate limit ([ratelimit]) gets 200 {"reply": null,
+ * "flooded": true}: the gateway must send nothing to the phone.
+ * Refusals are counted by reason (figures.h), nothing else about them.
  * The body is parsed by jansson (Debian libjansson): strict UTF-8, duplicate
  * keys refused, no hand-written JSON parser.
  */
@@ -31,6 +34,7 @@
 #include "helpline/adapter.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
+#include "helpline/figures.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
 
@@ -39,6 +43,8 @@
 struct json_adapter {
 	struct hl_core *core;
 	struct hl_http *http;
+	struct hl_metrics *metrics;
+	const char *name;	/* NAME of [adapter.NAME] */
 	const char *path;
 	const char *secret;	/* borrowed from the config, may be NULL */
 	unsigned max_text;
@@ -121,6 +127,9 @@ json_reply_cb(const struct hl_reply *reply, void *ctx)
 		json_error(req, HTTP_INTERNAL, "Internal Server Error",
 		    "internal error");
 		return;
+	case HL_REPLY_FLOODED:
+		obj = json_pack("{s:n,s:b}", "reply", "flooded", 1);
+		break;
 	case HL_REPLY_DUPLICATE:
 		obj = reply->len == 0 ?
 		    json_pack("{s:n,s:b}", "reply", "duplicate", 1) :
@@ -163,6 +172,8 @@ static const char *
 json_parse_inbound(const struct json_adapter *ja, json_t *obj,
     struct hl_inbound *in, int *code)
 {
+	/* The message is this adapter's, whatever the section is called. */
+	in->adapter = ja->name;
 	const char *channel;
 	json_t *text;
 
@@ -192,8 +203,16 @@ json_parse_inbound(const struct json_adapter *ja, json_t *obj,
 		return "\"lang\" must be a string";
 	if (json_opt_string(obj, "session", &in->session_id) == -1)
 		return "\"session\" must be a string";
-	in->adapter = "json";
 	return NULL;
+}
+
+/* Refuses a request with an error, counting it by reason. */
+static void
+json_refuse(const struct json_adapter *ja, struct evhttp_request *req,
+    int code, const char *reason, const char *msg, enum hl_reject why)
+{
+	hl_figures_reject(ja->metrics, ja->name, why);
+	json_error(req, code, reason, msg);
 }
 
 /* Handles one webhook request. */
@@ -212,7 +231,8 @@ json_handle(struct evhttp_request *req, void *arg)
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "POST");
-		json_error(req, 405, "Method Not Allowed", "use POST");
+		json_refuse(ja, req, 405, "Method Not Allowed", "use POST",
+		    HL_REJECT_METHOD);
 		return;
 	}
 	/* After SIGTERM the listener is closed; a request that still arrives
@@ -222,17 +242,20 @@ json_handle(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
 	if (!json_is_authorised(ja, req)) {
-		json_error(req, 401, "Unauthorized", "missing or wrong secret");
+		json_refuse(ja, req, 401, "Unauthorized",
+		    "missing or wrong secret", HL_REJECT_BAD_SECRET);
 		return;
 	}
 	if (!json_is_json_type(req)) {
-		json_error(req, 415, "Unsupported Media Type",
-		    "use Content-Type: application/json");
+		json_refuse(ja, req, 415, "Unsupported Media Type",
+		    "use Content-Type: application/json",
+		    HL_REJECT_MEDIA_TYPE);
 		return;
 	}
 	body = hl_http_body(req, hl_http_max_body(ja->http), &len);
 	if (body == NULL) {
-		json_error(req, 413, "Payload Too Large", "body too large");
+		json_refuse(ja, req, 413, "Payload Too Large",
+		    "body too large", HL_REJECT_TOO_LARGE);
 		return;
 	}
 	obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -242,13 +265,16 @@ json_handle(struct evhttp_request *req, void *arg)
 		/* jerr.text may quote the body: report only where. */
 		snprintf(msg, sizeof msg, "body is not valid JSON (UTF-8) "
 		    "at line %d column %d", jerr.line, jerr.column);
-		json_error(req, HTTP_BADREQUEST, "Bad Request", msg);
+		json_refuse(ja, req, HTTP_BADREQUEST, "Bad Request", msg,
+		    json_error_code(&jerr) == json_error_invalid_utf8 ?
+		    HL_REJECT_BAD_UTF8 : HL_REJECT_MALFORMED);
 		goto done;
 	}
 	problem = json_parse_inbound(ja, obj, &in, &code);
 	if (problem != NULL) {
-		json_error(req, code, code == 413 ? "Payload Too Large" :
-		    "Bad Request", problem);
+		json_refuse(ja, req, code, code == 413 ? "Payload Too Large" :
+		    "Bad Request", problem, code == 413 ?
+		    HL_REJECT_TOO_LARGE : HL_REJECT_MALFORMED);
 		goto done;
 	}
 	if (hl_core_submit(ja->core, &in, json_reply_cb, req) == -1)
@@ -274,6 +300,8 @@ json_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 	}
 	ja->core = env->core;
 	ja->http = env->http;
+	ja->metrics = env->metrics;
+	ja->name = env->section + strlen("adapter.");
 	if (hl_config_str(env->config, env->section, "path", "/v1/message",
 	    &ja->path, err, errlen) == -1 ||
 	    hl_config_str(env->config, env->section, "secret", NULL,

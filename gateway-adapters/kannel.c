@@ -52,6 +52,11 @@
  * A failed sendsms is counted and logged without number or text; requests
  * in flight keep the adapter busy, so SIGTERM waits for them (bounded by
  * [daemon] shutdown_grace_ms).  A retried MO is not pushed twice.
+ *
+ * A message from a sender over the rate limit ([ratelimit]) is answered
+ * like a retry whose answer is gone: 200 with an empty body (omit-empty =
+ * true: Kannel sends nothing), and nothing is pushed.  Refusals are
+ * counted by reason, lost sendsms pushes by reason (figures.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +70,7 @@
 #include "helpline/adapter.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
+#include "helpline/figures.h"
 #include "helpline/http.h"
 #include "helpline/kannel_text.h"
 #include "helpline/log.h"
@@ -96,7 +102,9 @@ struct kannel_job {
 struct kannel_adapter {
 	struct hl_core *core;
 	struct hl_http *http;
+	struct hl_metrics *metrics;
 	const char *section;
+	const char *name;		/* NAME of [adapter.NAME] */
 	const char *path;
 	const char *secret;		/* borrowed from the config, or NULL */
 	unsigned max_messages;
@@ -175,8 +183,9 @@ kannel_reply_cb(const struct hl_reply *reply, void *ctx)
 		    "internal error");
 		return;
 	}
-	/* A retry whose first answer is no longer kept gets an empty body:
-	 * with omit-empty = true Kannel then sends nothing more. */
+	/* A retry whose first answer is no longer kept, and a flooded
+	 * message, get an empty body: with omit-empty = true Kannel then
+	 * sends nothing more. */
 	kannel_send_text(req, reply->text, reply->len,
 	    kannel_reply_is_ucs2(reply));
 }
@@ -206,6 +215,9 @@ kannel_push_done(struct evhttp_request *req, void *arg)
 	struct kannel_adapter *ka = p->ka;
 	int code = req == NULL ? 0 : evhttp_request_get_response_code(req);
 
+	if (code != HTTP_OK && code != 202)
+		hl_figures_drop(ka->metrics, ka->name, code == 0 ?
+		    HL_DROP_FAILED : HL_DROP_REFUSED, 1);
 	if (code == HTTP_OK || code == 202) {
 		ka->pushed++;
 	} else if (code == 0) {
@@ -263,6 +275,7 @@ kannel_push(struct kannel_adapter *ka, const struct kannel_job *job,
 	if (p == NULL || (req = evhttp_request_new(kannel_push_done,
 	    p)) == NULL) {
 		free(p);
+		hl_figures_drop(ka->metrics, ka->name, HL_DROP_FAILED, 1);
 		kannel_warn(&ka->push_failed, "sendsms: out of memory; "
 		    "reply lost");
 		return;
@@ -274,6 +287,7 @@ kannel_push(struct kannel_adapter *ka, const struct kannel_job *job,
 	    len) == -1) {
 		evhttp_request_free(req);
 		free(p);
+		hl_figures_drop(ka->metrics, ka->name, HL_DROP_FAILED, 1);
 		kannel_warn(&ka->push_failed, "sendsms: request not built; "
 		    "reply lost");
 		return;
@@ -291,9 +305,11 @@ kannel_push(struct kannel_adapter *ka, const struct kannel_job *job,
 	rc = evhttp_make_request(conn, req, EVHTTP_REQ_POST,
 	    ka->sendsms_target);
 	p->sending = false;
-	if (rc == -1 && !p->done)
+	if (rc == -1 && !p->done) {
+		hl_figures_drop(ka->metrics, ka->name, HL_DROP_FAILED, 1);
 		kannel_warn(&ka->push_failed, "sendsms: request not sent; "
 		    "reply lost");
+	}
 	if (rc == -1 || p->done)
 		kannel_push_free(p);
 }
@@ -326,7 +342,8 @@ kannel_push_reply_cb(const struct hl_reply *reply, void *ctx)
 		    "internal error");
 	} else {
 		kannel_send_text(job->req, "", 0, false);
-		/* A retry was pushed the first time: not twice. */
+		/* A retry was pushed the first time: not twice; a flooded
+		 * message is not answered at all. */
 		if (reply->status == HL_REPLY_OK && reply->len > 0)
 			kannel_push(job->ka, job, reply->text, reply->len,
 			    reply->coding == HL_SMS_UCS2);
@@ -350,6 +367,15 @@ kannel_is_authorised(const struct kannel_adapter *ka, const char *key)
 	return have == want && CRYPTO_memcmp(key, ka->secret, want) == 0;
 }
 
+/* Refuses a request with a short text/plain reason, counting it. */
+static void
+kannel_reject(const struct kannel_adapter *ka, struct evhttp_request *req,
+    int code, const char *reason, const char *msg, enum hl_reject why)
+{
+	hl_figures_reject(ka->metrics, ka->name, why);
+	kannel_error(req, code, reason, msg);
+}
+
 /* Hands an MO to the core, to be answered in sendsms mode. */
 static void
 kannel_submit_push(struct kannel_adapter *ka, struct evhttp_request *req,
@@ -360,8 +386,8 @@ kannel_submit_push(struct kannel_adapter *ka, struct evhttp_request *req,
 	if (ka->pending >= KANNEL_SENDSMS_MAX_PENDING) {
 		kannel_warn(&ka->push_dropped, "too many sendsms requests in "
 		    "flight; message refused (503)");
-		kannel_error(req, HTTP_SERVUNAVAIL, "Service Unavailable",
-		    "busy");
+		kannel_reject(ka, req, HTTP_SERVUNAVAIL, "Service Unavailable",
+		    "busy", HL_REJECT_BUSY);
 		return;
 	}
 	job = calloc(1, sizeof *job);
@@ -403,7 +429,8 @@ kannel_read(struct kannel_adapter *ka, struct evhttp_request *req,
 	if (!kannel_is_authorised(ka, mo->key)) {
 		kannel_warn(&ka->refused, "request without the right key= "
 		    "(403)");
-		kannel_error(req, 403, "Forbidden", "missing or wrong key");
+		kannel_reject(ka, req, 403, "Forbidden",
+		    "missing or wrong key", HL_REJECT_BAD_SECRET);
 		return -1;
 	}
 	if (!post) {
@@ -412,8 +439,8 @@ kannel_read(struct kannel_adapter *ka, struct evhttp_request *req,
 		body = hl_http_body(req, hl_http_max_body(ka->http), &len);
 		if (body == NULL) {
 			kannel_warn(&ka->refused, "body too large (413)");
-			kannel_error(req, 413, "Payload Too Large",
-			    "body too large");
+			kannel_reject(ka, req, 413, "Payload Too Large",
+			    "body too large", HL_REJECT_TOO_LARGE);
 			return -1;
 		}
 		problem = hl_kannel_parse_post(mo,
@@ -428,7 +455,8 @@ bad:
 	hl_log_debug("kannel: refused a request: %s", problem);
 	kannel_warn(&ka->refused, "malformed request (400); debug level "
 	    "says why");
-	kannel_error(req, HTTP_BADREQUEST, "Bad Request", problem);
+	kannel_reject(ka, req, HTTP_BADREQUEST, "Bad Request", problem,
+	    HL_REJECT_MALFORMED);
 	return -1;
 }
 
@@ -444,8 +472,8 @@ kannel_handle(struct evhttp_request *req, void *arg)
 	if (cmd != EVHTTP_REQ_POST && cmd != EVHTTP_REQ_GET) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, POST");
-		kannel_error(req, 405, "Method Not Allowed",
-		    "use POST (post-url) or GET (get-url)");
+		kannel_reject(ka, req, 405, "Method Not Allowed",
+		    "use POST (post-url) or GET (get-url)", HL_REJECT_METHOD);
 		return;
 	}
 	/* After SIGTERM the listener is closed; a request that still arrives
@@ -459,7 +487,7 @@ kannel_handle(struct evhttp_request *req, void *arg)
 	}
 	hl_kannel_inbound(&mo, &in);
 	/* Retries are told apart per gateway: [adapter.NAME]'s NAME. */
-	in.adapter = ka->section + strlen("adapter.");
+	in.adapter = ka->name;
 	if (ka->via_sendsms)
 		kannel_submit_push(ka, req, &mo, &in);
 	else if (hl_core_submit(ka->core, &in, kannel_reply_cb, req) == -1)
@@ -589,7 +617,9 @@ kannel_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 	}
 	ka->core = env->core;
 	ka->http = env->http;
+	ka->metrics = env->metrics;
 	ka->section = env->section;
+	ka->name = env->section + strlen("adapter.");
 	if (hl_config_str(env->config, env->section, "path", "/kannel",
 	    &ka->path, err, errlen) == -1 ||
 	    hl_config_str(env->config, env->section, "secret", NULL,

@@ -44,6 +44,12 @@
  * [daemon] shutdown_grace_ms), then unbind.  What could not be sent is
  * counted and logged, without numbers.
  *
+ * Rate limit: a message from a sender over [ratelimit] is acknowledged
+ * (deliver_sm_resp ROK, so the SMSC does not retry it) and not answered:
+ * no submit_sm.  Refusals (malformed PDUs, MO refused while stopping) and
+ * reply parts that never reach the SMSC are counted (figures.h); the link
+ * is up for /healthz and /metrics when every link is bound.
+ *
  * Privacy: the number is held in memory only while its reply is queued
  * or its parts are being put back together, and wiped after; no log line
  * carries a number, text or message id (DESIGN.md section 5).
@@ -59,6 +65,7 @@
 #include "helpline/adapter.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
+#include "helpline/figures.h"
 #include "helpline/log.h"
 #include "helpline/smpp_codec.h"
 #include "helpline/smpp_link.h"
@@ -98,6 +105,7 @@ struct smpp_counts {
 struct smpp_adapter {
 	struct event_base *base;
 	struct hl_core *core;
+	struct hl_metrics *metrics;
 	const char *section;
 	const char *name;		/* NAME of [adapter.NAME] */
 	char trx_name[80], rx_name[80];
@@ -211,6 +219,8 @@ smpp_pump(struct smpp_adapter *sa)
 		if (n < 0) {
 			hl_log_err("smpp [%s]: a reply part could not be "
 			    "written as a submit_sm; not sent", sa->section);
+			hl_figures_drop(sa->metrics, sa->name, HL_DROP_FAILED,
+			    1);
 			sa->n.failed++;
 			smpp_out_free(o);
 			continue;
@@ -274,6 +284,7 @@ smpp_has_room(struct smpp_adapter *sa, size_t n)
 {
 	if (sa->queued + n <= sa->queue_max)
 		return true;
+	hl_figures_drop(sa->metrics, sa->name, HL_DROP_QUEUE_FULL, n);
 	if (sa->n.dropped++ % 100 == 0)
 		hl_log_warn("smpp [%s]: %u reply parts wait for the SMSC; "
 		    "dropping a reply (%lu so far)", sa->section,
@@ -308,6 +319,7 @@ smpp_submit_answered(struct smpp_adapter *sa, uint32_t seq, uint32_t status)
 		smpp_requeue(sa, o);
 	} else {
 		name = hl_smpp_status_name(status);
+		hl_figures_drop(sa->metrics, sa->name, HL_DROP_REFUSED, 1);
 		sa->n.failed++;
 		hl_log_warn("smpp [%s]: the SMSC refused a reply part: %s "
 		    "(0x%08x); not sent (%lu so far)", sa->section,
@@ -457,6 +469,9 @@ smpp_reply_cb(const struct hl_reply *r, void *ctx)
 	struct hl_smpp_parts parts;
 	int rc;
 
+	/* Flooded: the deliver_sm is acknowledged, nothing is sent. */
+	if (r->status == HL_REPLY_FLOODED)
+		return;
 	if (r->status == HL_REPLY_FAILED || r->len == 0) {
 		if (r->status == HL_REPLY_FAILED)
 			hl_log_err("smpp [%s]: no reply (internal error)",
@@ -474,6 +489,7 @@ smpp_reply_cb(const struct hl_reply *r, void *ctx)
 		hl_log_err("smpp [%s]: a reply does not fit %s; not sent",
 		    sa->section, c->ussd ? "one USSD screen" :
 		    "the concatenated parts allowed");
+		hl_figures_drop(sa->metrics, sa->name, HL_DROP_FAILED, 1);
 		sa->n.failed++;
 		return;
 	}
@@ -483,6 +499,8 @@ smpp_reply_cb(const struct hl_reply *r, void *ctx)
 		if (o == NULL) {
 			hl_log_err("smpp [%s]: out of memory; a reply part "
 			    "is not sent", sa->section);
+			hl_figures_drop(sa->metrics, sa->name, HL_DROP_FAILED,
+			    1);
 			sa->n.failed++;
 			continue;
 		}
@@ -666,6 +684,7 @@ smpp_mo(struct smpp_adapter *sa, struct hl_smpp_link *l,
 	struct hl_smpp_mo *mo;
 
 	if (sa->stopping) {
+		hl_figures_reject(sa->metrics, sa->name, HL_REJECT_STOPPING);
 		sa->n.refused_mo++;
 		smpp_mo_resp(l, h, HL_SMPP_ESME_RX_T_APPN);
 		return;
@@ -676,6 +695,7 @@ smpp_mo(struct smpp_adapter *sa, struct hl_smpp_link *l,
 		return;
 	}
 	if (hl_smpp_read_mo(pdu, h->length, mo) == -1) {
+		hl_figures_reject(sa->metrics, sa->name, HL_REJECT_MALFORMED);
 		sa->n.malformed++;
 		hl_log_warn("smpp [%s]: a malformed %s: generic_nack",
 		    sa->section, hl_smpp_command_name(h->id));
@@ -946,6 +966,7 @@ smpp_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 	}
 	sa->base = env->base;
 	sa->core = env->core;
+	sa->metrics = env->metrics;
 	sa->section = env->section;
 	sa->name = env->section + strlen("adapter.");
 	TAILQ_INIT(&sa->queue);
@@ -976,6 +997,16 @@ smpp_start(void *state)
 	    (sa->rx != NULL && hl_smpp_link_start(sa->rx) == -1))
 		return -1;
 	return 0;
+}
+
+/* Up when every link is bound (the receiver too, with bind = pair). */
+static int
+smpp_link_state(void *state)
+{
+	struct smpp_adapter *sa = state;
+
+	return hl_smpp_link_is_bound(sa->tx) &&
+	    (sa->rx == NULL || hl_smpp_link_is_bound(sa->rx));
 }
 
 /* Idle once every link is closed (after its unbind). */
@@ -1093,5 +1124,6 @@ const struct hl_adapter_ops hl_adapter_smpp = {
 	.start = smpp_start,
 	.stop = smpp_stop,
 	.is_idle = smpp_is_idle,
+	.link_state = smpp_link_state,
 	.free = smpp_free,
 };

@@ -50,7 +50,9 @@
  * A retry (same MessageSid from the same sender within [sessions]
  * dedup_window) gets the TwiML of the first reply, or <Response/> if that
  * is no longer kept, and does not move the session.  An empty reply is
- * <Response/> (send nothing).  Invalid UTF-8 in Body goes to the core,
+ * <Response/> (send nothing), and so is the answer to a message from a
+ * sender over the rate limit ([ratelimit]): Twilio sends nothing, so the
+ * flood costs nothing.  Refusals are counted by reason (figures.h).  Invalid UTF-8 in Body goes to the core,
  * which treats it as an unknown choice.  MessageSid, From, Body and the
  * signature are never logged; the body buffer and decoded form are wiped.
  */
@@ -67,6 +69,7 @@
 #include "helpline/adapter.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
+#include "helpline/figures.h"
 #include "helpline/form.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
@@ -89,6 +92,7 @@ struct twilio_adapter {
 	bool validate;
 	bool stopped;
 	unsigned long refused;	/* requests refused for their signature */
+	struct hl_metrics *metrics;
 	const char *name;	/* the section's adapter name: retries and
 				 * dialogues are told apart per gateway */
 };
@@ -182,6 +186,8 @@ twilio_reason(int code)
 		return "Bad Request";
 	case 403:
 		return "Forbidden";
+	case 405:
+		return "Method Not Allowed";
 	case 413:
 		return "Payload Too Large";
 	case 414:
@@ -193,10 +199,20 @@ twilio_reason(int code)
 	}
 }
 
+/* Refuses a request with a plain-text error, counting it by reason. */
+static void
+twilio_reject(const struct twilio_adapter *ta, struct evhttp_request *req,
+    int code, const char *msg, enum hl_reject why)
+{
+	hl_figures_reject(ta->metrics, ta->name, why);
+	twilio_error(req, code, twilio_reason(code), msg);
+}
+
 /* Refuses a request whose signature is missing or wrong, counting it. */
 static void
 twilio_refuse(struct twilio_adapter *ta, struct evhttp_request *req)
 {
+	hl_figures_reject(ta->metrics, ta->name, HL_REJECT_BAD_SIGNATURE);
 	if (ta->refused++ % TWILIO_REFUSAL_LOG_EVERY == 0)
 		hl_log_warn("twilio: %lu request(s) refused so far for a "
 		    "missing or wrong X-Twilio-Signature", ta->refused);
@@ -256,7 +272,8 @@ twilio_reply_cb(const struct hl_reply *reply, void *ctx)
 		    "internal error");
 		return;
 	}
-	/* A duplicate's text is the first reply (or empty: <Response/>). */
+	/* A duplicate's text is the first reply (or empty: <Response/>); a
+	 * flooded message's is empty: <Response/>, nothing is sent. */
 	doc = hl_twiml_message(reply->text, reply->len, &len);
 	if (doc == NULL) {
 		twilio_error(req, 500, "Internal Server Error",
@@ -380,7 +397,7 @@ twilio_handle(struct evhttp_request *req, void *arg)
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "POST");
-		twilio_error(req, 405, "Method Not Allowed", "use POST");
+		twilio_reject(ta, req, 405, "use POST", HL_REJECT_METHOD);
 		return;
 	}
 	/* After SIGTERM, a request on a connection accepted before is still
@@ -389,18 +406,21 @@ twilio_handle(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Connection", "close");
 	if ((kind = twilio_body_kind(req)) == TWILIO_BODY_OTHER) {
-		twilio_error(req, 415, "Unsupported Media Type",
-		    "use application/x-www-form-urlencoded");
+		twilio_reject(ta, req, 415,
+		    "use application/x-www-form-urlencoded",
+		    HL_REJECT_MEDIA_TYPE);
 		return;
 	}
 	if (hl_twilio_signed_url(ta->public_url, evhttp_request_get_uri(req),
 	    url, sizeof url) == -1) {
-		twilio_error(req, 414, "URI Too Long", "URI too long");
+		twilio_reject(ta, req, 414, "URI too long",
+		    HL_REJECT_TOO_LARGE);
 		return;
 	}
 	body = hl_http_body(req, hl_http_max_body(ta->http), &len);
 	if (body == NULL) {
-		twilio_error(req, 413, "Payload Too Large", "body too large");
+		twilio_reject(ta, req, 413, "body too large",
+		    HL_REJECT_TOO_LARGE);
 		return;
 	}
 	code = twilio_check(ta, req, kind, url, body, len, &form);
@@ -416,7 +436,8 @@ twilio_handle(struct evhttp_request *req, void *arg)
 	if (code == 0)
 		code = hl_twilio_inbound(&form, ta->max_text, &in, &problem);
 	if (code != 0) {
-		twilio_error(req, code, twilio_reason(code), problem);
+		twilio_reject(ta, req, code, problem, code == 413 ?
+		    HL_REJECT_TOO_LARGE : HL_REJECT_MALFORMED);
 		goto done;
 	}
 	in.adapter = ta->name;
@@ -493,6 +514,7 @@ twilio_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 		return NULL;
 	}
 	ta->core = env->core;
+	ta->metrics = env->metrics;
 	ta->name = env->section + strlen("adapter.");
 	ta->http = env->http;
 	if (twilio_configure(ta, env, err, errlen) == -1)

@@ -31,7 +31,11 @@
  *   over max_text characters (or a body over [http] max_body, refused by
  *   evhttp itself), 415 a content type other than the profile's (absent
  *   is accepted) are for requests that are not the gateway's anyway.
- * A rejected request stores nothing and logs nothing.  Invalid UTF-8 in a
+ * A rejected request stores nothing and logs nothing; it is counted by
+ * reason (figures.h).  A message from a sender over the rate limit
+ * ([ratelimit]) must still be answered (the gateway holds the dialogue
+ * open for an answer): it gets an END with no text, which closes the
+ * dialogue, tells a flooder nothing and starts no session.  Invalid UTF-8 in a
  * form value is passed on (the engine treats it as an unknown choice); in
  * a JSON body it makes the body invalid JSON: 400.
  *
@@ -60,6 +64,7 @@
 #include "helpline/adapter.h"
 #include "helpline/config.h"
 #include "helpline/core.h"
+#include "helpline/figures.h"
 #include "helpline/form.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
@@ -74,6 +79,8 @@ struct ussd_adapter {
 	struct hl_core *core;
 	struct hl_http *http;
 	const char *section;		/* for log lines (no data) */
+	const char *name;		/* NAME of [adapter.NAME] */
+	struct hl_metrics *metrics;
 	struct hl_ussd_profile profile;
 	unsigned long slow;		/* replies over USSD_SLOW_MS */
 	bool stopped;
@@ -89,6 +96,7 @@ struct ussd_call {
 	const char *jvalue[USSD_JSON_FIELDS];
 	char jnum[USSD_JSON_FIELDS][USSD_NUM_MAX];
 	size_t jn;
+	bool bad_utf8;			/* the JSON body was not UTF-8 */
 	struct timespec start;
 };
 
@@ -125,6 +133,8 @@ ussd_reason(int code)
 		return "Bad Request";
 	case 403:
 		return "Forbidden";
+	case 405:
+		return "Method Not Allowed";
 	case 413:
 		return "Payload Too Large";
 	case 415:
@@ -211,6 +221,10 @@ ussd_reply_cb(const struct hl_reply *reply, void *ctx)
 			ussd_send(c, reply->text, reply->len, reply->end);
 		else
 			ussd_send_failure(c);
+		break;
+	case HL_REPLY_FLOODED:
+		/* END, no text: the dialogue closes, nothing is said. */
+		ussd_send(c, "", 0, true);
 		break;
 	case HL_REPLY_FAILED:
 	default:
@@ -338,6 +352,7 @@ ussd_parse_json(struct ussd_call *c, const char *body, size_t len,
 	/* jerr.text may quote the body: it is not used. */
 	c->obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (c->obj == NULL) {
+		c->bad_utf8 = json_error_code(&jerr) == json_error_invalid_utf8;
 		*problem = "body is not valid JSON (UTF-8)";
 		return 400;
 	}
@@ -404,7 +419,7 @@ ussd_submit(struct ussd_call *c, const char **problem)
 	if (rc != 0)
 		return rc;
 	/* Retries and dialogues are told apart per gateway. */
-	in.adapter = ua->section + strlen("adapter.");
+	in.adapter = ua->name;
 	in.channel = HL_CHANNEL_USSD;
 	in.sender = r.sender;
 	in.session_id = r.session_id;
@@ -418,6 +433,34 @@ ussd_submit(struct ussd_call *c, const char **problem)
 		ussd_send_failure(c);
 	explicit_bzero(id, sizeof id);
 	return 0;
+}
+
+/* Refuses a request with a short reason, counting it. */
+static void
+ussd_reject(const struct ussd_adapter *ua, const struct ussd_call *c,
+    int code, const char *msg)
+{
+	enum hl_reject why;
+
+	switch (code) {
+	case 403:
+		why = HL_REJECT_BAD_SECRET;
+		break;
+	case 405:
+		why = HL_REJECT_METHOD;
+		break;
+	case 413:
+		why = HL_REJECT_TOO_LARGE;
+		break;
+	case 415:
+		why = HL_REJECT_MEDIA_TYPE;
+		break;
+	default:
+		why = c->bad_utf8 ? HL_REJECT_BAD_UTF8 : HL_REJECT_MALFORMED;
+		break;
+	}
+	hl_figures_reject(ua->metrics, ua->name, why);
+	ussd_error(c->req, code, ussd_reason(code), msg);
 }
 
 /* Handles one callback. */
@@ -439,24 +482,23 @@ ussd_handle(struct evhttp_request *req, void *arg)
 		    "Connection", "close");
 	code = ussd_check_request_line(ua, req);
 	if (code == 405) {
-		ussd_error(req, 405, "Method Not Allowed",
-		    ua->profile.request == HL_USSD_REQ_QUERY ? "use GET" :
-		    "use POST");
+		ussd_reject(ua, &c, 405, ua->profile.request ==
+		    HL_USSD_REQ_QUERY ? "use GET" : "use POST");
 		return;
 	}
 	if (!ussd_is_authorised(ua, req)) {
-		ussd_error(req, 403, "Forbidden", "missing or wrong secret");
+		ussd_reject(ua, &c, 403, "missing or wrong secret");
 		return;
 	}
 	if (code != 0) {
-		ussd_error(req, code, ussd_reason(code), "wrong content type");
+		ussd_reject(ua, &c, code, "wrong content type");
 		return;
 	}
 	code = ussd_parse(&c, &body, &len, &problem);
 	if (code == 0)
 		code = ussd_submit(&c, &problem);
 	if (code != 0)
-		ussd_error(req, code, ussd_reason(code), problem);
+		ussd_reject(ua, &c, code, problem);
 	hl_form_clear(&c.form);
 	json_decref(c.obj);
 	explicit_bzero(c.jnum, sizeof c.jnum);
@@ -522,6 +564,8 @@ ussd_create(const struct hl_adapter_env *env, char *err, size_t errlen)
 	ua->core = env->core;
 	ua->http = env->http;
 	ua->section = env->section;
+	ua->name = env->section + strlen("adapter.");
+	ua->metrics = env->metrics;
 	if (hl_ussd_profile_load(&ua->profile, env->config, env->section, err,
 	    errlen) == -1) {
 		free(ua);

@@ -22,6 +22,7 @@ struct event_base;
 struct hl_config;
 struct hl_core;
 struct hl_http;
+struct hl_metrics;
 
 /* What an adapter is given to work with; all borrowed, alive until free. */
 struct hl_adapter_env {
@@ -30,6 +31,10 @@ struct hl_adapter_env {
 	struct hl_http *http;		/* the shared HTTP listener */
 	struct hl_config *config;	/* read section [adapter.NAME] */
 	const char *section;		/* "adapter.NAME" */
+	/* Figures for operators (figures.h), or NULL.  The adapter counts
+	 * what it refuses before the core, by reason, and replies that
+	 * never reach its gateway; the core counts the rest. */
+	struct hl_metrics *metrics;
 	/* Asks the daemon to stop as on SIGTERM (the console at end of
 	 * input). */
 	void (*request_stop)(void *stop_ctx);
@@ -58,6 +63,11 @@ struct hl_adapter_ops {
 	 * May be NULL: always idle. */
 	bool (*is_idle)(void *state);
 
+	/* Returns the state of the adapter's link to its gateway, for
+	 * /healthz and /metrics: 1 up, 0 down (not connected or not bound).
+	 * May be NULL: the adapter has no link of its own (webhooks). */
+	int (*link_state)(void *state);
+
 	/* Frees the state.  Called once, after stop. */
 	void (*free)(void *state);
 };
@@ -79,5 +89,8 @@ void hl_adapter_stop(struct hl_adapter *);
 bool hl_adapter_is_idle(struct hl_adapter *);
 void hl_adapter_free(struct hl_adapter *);
 const char *hl_adapter_name(const struct hl_adapter *);
+
+/* Returns the adapter's link state: 1 up, 0 down, -1 no link. */
+int hl_adapter_link_state(struct hl_adapter *);
 
 #endif

@@ -13,9 +13,11 @@
 #include <stddef.h>
 
 #include "helpline/menu.h"
+#include "helpline/ratelimit.h"
 #include "helpline/text.h"
 
 struct event_base;
+struct hl_metrics;
 struct hl_store;
 
 /* A message text is personal data: its own type keeps it out of logs. */
@@ -42,6 +44,10 @@ enum hl_reply_status {
 				 * text holds the first answer if it is still
 				 * kept, else it is empty (len 0) */
 	HL_REPLY_FAILED,	/* internal error: the adapter answers 5xx */
+	HL_REPLY_FLOODED,	/* the sender is over its rate limit: the
+				 * message was dropped unread (no session,
+				 * no counter); the adapter acknowledges the
+				 * gateway and sends nothing to the phone */
 };
 
 struct hl_reply {
@@ -69,6 +75,18 @@ struct hl_core_opts {
 					 * the first one (0: next iteration) */
 	struct hl_budget sms;
 	struct hl_budget ussd;
+	struct hl_ratelimit_opts ratelimit;	/* per sender; burst 0: none */
+	struct hl_metrics *metrics;	/* figures for operators, or NULL;
+					 * borrowed, must outlive the core */
+};
+
+/* What the core can tell operators (the admin endpoint). */
+struct hl_core_figures {
+	unsigned long messages;		/* taken, as hl_core_messages() */
+	unsigned long lost;		/* session changes or counts dropped */
+	bool store_failing;		/* the last batch could not be written */
+	size_t senders_limited;		/* senders the rate limit tracks */
+	unsigned long limit_evictions;	/* of those, forgotten early */
 };
 
 struct hl_core;
@@ -136,6 +154,9 @@ int hl_core_flush(struct hl_core *);
 
 /* Returns how many messages the core has taken (to see a quiet period). */
 unsigned long hl_core_messages(const struct hl_core *);
+
+/* Fills in the core's figures. */
+void hl_core_figures(const struct hl_core *, struct hl_core_figures *);
 
 /* Frees the core and the trees it holds, after flushing. */
 void hl_core_free(struct hl_core *);

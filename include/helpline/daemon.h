@@ -13,6 +13,8 @@ struct hl_daemon_args {
 	const char *menu;		/* overrides [daemon] menu */
 	const char *port_file;		/* write the HTTP port here when ready */
 	const char *port;		/* overrides [http] port */
+	const char *admin_port_file;	/* write the admin port here */
+	const char *admin_port;		/* overrides [admin] port */
 	const char *log_level;		/* overrides [daemon] log_level */
 	bool console;			/* enable the console adapter */
 };

@@ -13,6 +13,7 @@
 
 struct event_base;
 struct evhttp_request;
+struct hl_metrics;
 
 struct hl_http;
 
@@ -21,6 +22,8 @@ struct hl_http_opts {
 	unsigned port;		/* 0: any free port (see hl_http_port) */
 	size_t max_body;	/* bytes */
 	unsigned timeout;	/* seconds a connection may sit idle */
+	struct hl_metrics *metrics;	/* counts 404s as rejected requests of
+					 * adapter "http", or NULL */
 };
 
 /* Receives one complete request; must send exactly one reply. */

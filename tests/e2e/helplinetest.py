@@ -1,8 +1,14 @@
 """helplinetest - start the real helplined on loopback and talk to it.
 
-Each daemon gets its own temporary state dir and a free port (port 0, read
-back from --port-file), is polled for readiness with a deadline (never a bare
+Each daemon gets its own temporary state dir and free ports (port 0, read
+back from --port-file, and the same for the admin endpoint with
+--admin-port-file), is polled for readiness with a deadline (never a bare
 sleep), is killed by a watchdog if it hangs, and is stopped by its PID.
+
+The per-sender rate limit is off unless a test asks for it (ratelimit=True):
+functional tests replay dozens of moves from one number within a second,
+which is exactly what the limit is there to stop.  test_admin.py and
+test_canary.py run with it on.
 """
 import http.client
 import json
@@ -79,14 +85,26 @@ class Daemon:
     """One helplined process with its own state dir and port."""
 
     def __init__(self, binary=HELPLINED, config=None, menu=None,
-                 console=False, extra=(), workdir=None, watchdog=120):
+                 console=False, extra=(), workdir=None, watchdog=120,
+                 ratelimit=False, admin=True):
         self.dir = workdir or tempfile.mkdtemp(prefix="hl-e2e-")
         self.state = os.path.join(self.dir, "state")
         self.port_file = os.path.join(self.dir, "port")
+        self.admin_port_file = os.path.join(self.dir, "admin-port")
+        self.admin_port = None
         self.stderr_path = os.path.join(self.dir, "stderr.log")
         self.stdout_path = os.path.join(self.dir, "stdout.log")
         args = [binary, "--state-dir", self.state, "--port", "0",
                 "--port-file", self.port_file] + list(extra)
+        if admin:
+            args += ["--admin-port", "0", "--admin-port-file",
+                     self.admin_port_file]
+        else:
+            self.admin_port_file = None
+        if not ratelimit:
+            # Appended: a later key wins, and a test's own [ratelimit]
+            # section is then the one in force only with ratelimit=True.
+            config = (config or "") + "\n[ratelimit]\nenabled = no\n"
         if config is not None:
             cfg = os.path.join(self.dir, "helplined.conf")
             with open(cfg, "w") as f:
@@ -126,6 +144,9 @@ class Daemon:
         try:
             with open(self.port_file) as f:
                 self.port = int(f.read())
+            if self.admin_port_file is not None:
+                with open(self.admin_port_file) as f:
+                    self.admin_port = int(f.read())
             return True
         except (OSError, ValueError):
             return False
@@ -150,6 +171,31 @@ class Daemon:
             return resp.status, dict(resp.getheaders()), resp.read()
         finally:
             conn.close()
+
+    def admin(self, method, path, timeout=10):
+        """One request to the admin endpoint; (status, headers, body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.admin_port,
+                                          timeout=timeout)
+        try:
+            conn.request(method, path)
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def metrics(self):
+        """Scrapes /metrics; returns {(name, ((label, value), ...)): value}
+        as prometheus_client's own parser reads it."""
+        from prometheus_client.parser import text_string_to_metric_families
+        status, _, body = self.admin("GET", "/metrics")
+        if status != 200:
+            raise AssertionError("/metrics: HTTP %d" % status)
+        out = {}
+        for family in text_string_to_metric_families(body.decode()):
+            for sample in family.samples:
+                out[(sample.name, tuple(sorted(sample.labels.items())))] = \
+                    sample.value
+        return out
 
     def message(self, sender, text, channel="sms", **extra):
         """Sends one JSON webhook message; returns (status, parsed body)."""

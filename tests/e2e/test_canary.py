@@ -7,7 +7,10 @@ then searches every file the daemon wrote (database with its free pages,
 -wal, -shm, journals, logs, captured stdout/stderr, its temp dir) for the
 numbers in every spelling, the marker (also hex and UTF-16), and the
 sessions' pseudonyms.  Zero hits after a clean stop, after kill -9
-mid-session and after expiry.  The same run against a daemon built with
+mid-session and after expiry.  The operators' endpoint (/metrics and
+/healthz) is scraped during each run and searched for the same numbers,
+marker and pseudonyms.  The daemons run with the per-sender rate limit on,
+at its defaults, as shipped.  The same run against a daemon built with
 secure_delete=FAST must find leftover pseudonyms: that proves the test can
 fail.
 """
@@ -144,6 +147,22 @@ def ussd(d, text):
           "ussd answered (%d)" % st)
 
 
+def scrape_clean(d, ps, what):
+    """/metrics and /healthz: no number, marker or pseudonym, and the
+    figures did see the canary's traffic (so the scrape is not empty)."""
+    metrics = d.admin("GET", "/metrics")[2]
+    health = d.admin("GET", "/healthz")[2]
+    needles = NUMBER_NEEDLES | MARKER_NEEDLES | pseudonym_needles(ps)
+    hits = [(name, n[:12]) for name, text in (("metrics", metrics),
+                                              ("healthz", health))
+            for n in needles if n in text]
+    check(not hits, "%s: no number, marker or pseudonym in /metrics or "
+          "/healthz %s" % (what, hits[:5]))
+    check(b'helplined_requests_total{adapter="' in metrics and
+          b'outcome="ok"}' in metrics, "%s: /metrics counted the canary's "
+          "messages" % what)
+
+
 def drive(d, crowd=CROWD, forget=True):
     """Talks to the daemon through every adapter; returns pseudonyms."""
     for n in JSON_NUMBERS:
@@ -164,6 +183,7 @@ def drive(d, crowd=CROWD, forget=True):
     ps = pseudonyms(d)
     check(len(ps) >= crowd + 5, "sessions exist during the run (%d)"
           % len(ps))
+    scrape_clean(d, ps, "during the run")
     if forget:
         for i in range(crowd):
             d.reply("+3162%07d" % i, "WIS")
@@ -188,7 +208,8 @@ def crowd_ps(all_ps, d_before):
 
 
 # 1. Clean stop, with the crowd forgotten through WIS.
-d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n%s"
+d = Daemon(console=True, ratelimit=True,
+           config="[adapter.console]\nfrom = %s\n%s"
            % (CONSOLE_NUMBER, ADAPTERS))
 ps = drive(d)
 left = pseudonyms(d)
@@ -199,7 +220,8 @@ check(d.stop() == 0, "clean stop exits 0")
 expect_clean(d, "clean stop", forgotten, ps)
 
 # 2. kill -9 mid-session.
-d = Daemon(console=True, config="[adapter.console]\nfrom = %s\n%s"
+d = Daemon(console=True, ratelimit=True,
+           config="[adapter.console]\nfrom = %s\n%s"
            % (CONSOLE_NUMBER, ADAPTERS))
 ps = drive(d, crowd=50, forget=False)
 d.kill()
@@ -212,7 +234,7 @@ EXPIRY = ("[sessions]\nsms_idle = 10\nussd_idle = 10\nexpire_interval = 1\n"
 
 
 def expiry_run(binary):
-    dd = Daemon(binary=binary, console=True, config=EXPIRY)
+    dd = Daemon(binary=binary, console=True, config=EXPIRY, ratelimit=True)
     all_ps = drive(dd, forget=False)
     wait_for(lambda: not pseudonyms_now(dd), 40, "every session to expire")
     dd.proc.stdin.close()
@@ -229,7 +251,7 @@ expect_clean(d, "expiry", ps, ps)
 import kannelchain  # noqa: E402
 
 if kannelchain.available():
-    d = Daemon(config="[adapter.kannel]\nenabled = yes\n")
+    d = Daemon(config="[adapter.kannel]\nenabled = yes\n", ratelimit=True)
     # Beside the daemon's dir: the chain's dir also holds the handset's
     # side (fakesmsc's log) and the config, which are not Kannel's output.
     chain = kannelchain.KannelChain("http://127.0.0.1:%d" % d.port,
@@ -239,6 +261,7 @@ if kannelchain.available():
         for text in ("hallo", "1", MARKER):
             r = chain.reply(KANNEL_NUMBER, text)
             check(bool(r), "kannel: a reply to %r" % text[:6])
+        scrape_clean(d, pseudonyms(d), "kannel run")
     finally:
         chain.stop()
     check(d.stop() == 0, "kannel run: clean stop exits 0")
@@ -264,7 +287,8 @@ from smsc import Smsc, encode_sm  # noqa: E402
 with Smsc() as smsc:
     d = Daemon(config="[daemon]\nlog_level = debug\n[adapter.smpp]\n"
                "enabled = yes\nport = %d\nsystem_id = canary\n"
-               "password = %s\n" % (smsc.port, SMPP_PASSWORD))
+               "password = %s\n" % (smsc.port, SMPP_PASSWORD),
+               ratelimit=True)
     smsc.wait("bind")
     src = SMPP_NUMBER[1:]
     for text in ("hallo", "1", MARKER):
@@ -285,6 +309,7 @@ with Smsc() as smsc:
                      data_coding=0, short_message=encode_sm(text, 0),
                      ussd_service_op=op, its_session_info="0900")
         smsc.wait("submit_sm")
+    scrape_clean(d, pseudonyms(d), "smpp run")
     check(d.stop() == 0, "smpp run: clean stop exits 0")
     check(any(SMPP_NUMBER[1:] in e.get("destination_addr", "")
               for e in smsc.history),

@@ -1,7 +1,8 @@
 /*
  * test_core.c - the core: sessions across messages and sender spellings,
  * forget-me, unparseable senders, retries, version pinning on publish,
- * USSD final screens, counters.
+ * USSD final screens, counters, the per-sender rate limit and the figures
+ * the core counts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include "helpline/core.h"
 #include "helpline/menu.h"
+#include "helpline/metrics.h"
 #include "helpline/store.h"
 
 #define MENU(VERSION, HOME) \
@@ -530,6 +532,150 @@ test_ussd_dialogue_across_key_rotation(void **state)
 	assert_true(strncmp(dial(f, who, "1", "R1"), "Informatie.", 11) == 0);
 }
 
+/* Sums every counter row (any day, node, kind). */
+static int
+sum_counter(const char *day, const char *node, const char *channel,
+    const char *lang, const char *kind, uint64_t n, void *arg)
+{
+	(void)day;
+	(void)node;
+	(void)channel;
+	(void)lang;
+	(void)kind;
+	*(unsigned *)arg += (unsigned)n;
+	return 0;
+}
+
+/* Returns the sum of every counter in the store. */
+static unsigned
+counted(struct fixture *f)
+{
+	unsigned n = 0;
+
+	assert_int_equal(hl_store_counters_each(f->store, NULL, NULL,
+	    sum_counter, &n), 0);
+	return n;
+}
+
+/* The rate limiter's clock in the tests below. */
+static int64_t flood_now_ms;
+
+static int64_t
+flood_clock(void *ctx)
+{
+	(void)ctx;
+	return flood_now_ms;
+}
+
+/* Recreates the core with a rate limit of 2 at once, 6 a minute, and a
+ * figures registry. */
+static struct hl_metrics *
+limited_core(struct fixture *f)
+{
+	struct hl_core_opts o = opts;
+	struct hl_metrics *m = hl_metrics_new();
+
+	assert_non_null(m);
+	hl_core_free(f->core);
+	o.ratelimit = (struct hl_ratelimit_opts){ .burst = 2,
+	    .per_minute = 6, .senders = 64, .clock = flood_clock };
+	o.metrics = m;
+	flood_now_ms = 1000000;
+	f->core = hl_core_new(f->base, f->store, load(MENU("v1", "Start.")),
+	    &o);
+	assert_non_null(f->core);
+	return m;
+}
+
+/* A flooded message gets no reply and touches no session or counter;
+ * another sender is not affected; the sender recovers with the refill. */
+static void
+test_flooded_touches_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_metrics *m = limited_core(f);
+	struct hl_core_figures fig;
+	unsigned before;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	assert_true(strncmp(say(f, "+31612340000", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	assert_true(strncmp(say(f, "+31612340000", "2", HL_CHANNEL_SMS,
+	    NULL), "Signalen.", 9) == 0);
+	before = counted(f);
+	assert_true(before > 0);
+	/* Over the limit, in another spelling of the same number: the
+	 * session would have moved to info. */
+	assert_string_equal(say(f, "0612340000", "1", HL_CHANNEL_SMS, NULL),
+	    "");
+	assert_int_equal(f->status, HL_REPLY_FLOODED);
+	assert_string_equal(say(f, "+31612340000", "STOP", HL_CHANNEL_SMS,
+	    NULL), "");
+	assert_int_equal(f->status, HL_REPLY_FLOODED);
+	assert_int_equal(counted(f), before);
+	assert_int_equal(sessions(f), 1);
+	/* Another sender is answered. */
+	assert_true(strncmp(say(f, "+31612349999", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	assert_int_equal(f->status, HL_REPLY_OK);
+	/* 10 s later one message is back: the session is where the last
+	 * answered message left it (signals), not moved by the flood. */
+	flood_now_ms += 10000;
+	assert_true(strncmp(say(f, "+31612340000", "1", HL_CHANNEL_SMS,
+	    NULL), "Informatie.", 11) == 0);
+	/* The other sender, full again after 10 s, is forgotten. */
+	hl_core_figures(f->core, &fig);
+	assert_int_equal(fig.senders_limited, 1);
+	/* The core counted each outcome under the adapter's name. */
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	assert_int_equal(hl_metrics_write(m, out), 0);
+	fclose(out);
+	assert_non_null(strstr(text, "helplined_requests_total{adapter="
+	    "\"test\",outcome=\"ok\"} 4\n"));
+	assert_non_null(strstr(text, "helplined_requests_total{adapter="
+	    "\"test\",outcome=\"flooded\"} 2\n"));
+	assert_non_null(strstr(text, "helplined_reply_latency_seconds_count{"
+	    "adapter=\"test\"} 4\n"));
+	free(text);
+	hl_core_free(f->core);
+	f->core = NULL;
+	hl_metrics_free(m);
+}
+
+/* Senders that do not parse are limited each by their own string. */
+static void
+test_flooded_unparseable_sender(void **state)
+{
+	struct fixture *f = *state;
+	struct hl_metrics *m = limited_core(f);
+	char junk[2000];
+
+	for (int i = 0; i < 2; i++) {
+		say(f, "Twilio", "hoi", HL_CHANNEL_SMS, NULL);
+		assert_int_equal(f->status, HL_REPLY_OK);
+	}
+	say(f, "Twilio", "hoi", HL_CHANNEL_SMS, NULL);
+	assert_int_equal(f->status, HL_REPLY_FLOODED);
+	say(f, "Kannel", "hoi", HL_CHANNEL_SMS, NULL);
+	assert_int_equal(f->status, HL_REPLY_OK);
+	/* A sender longer than any number cannot slip past the limit. */
+	memset(junk, 'x', sizeof junk - 1);
+	junk[sizeof junk - 1] = '\0';
+	for (int i = 0; i < 3; i++) {
+		junk[sizeof junk - 2] = (char)('a' + i);
+		say(f, junk, "hoi", HL_CHANNEL_SMS, NULL);
+		assert_int_equal(f->status, i < 2 ? HL_REPLY_OK :
+		    HL_REPLY_FLOODED);
+	}
+	assert_int_equal(sessions(f), 0);
+	hl_core_free(f->core);
+	f->core = NULL;
+	hl_metrics_free(m);
+}
+
 int
 main(void)
 {
@@ -558,6 +704,10 @@ main(void)
 		    test_ussd_dialogue_across_key_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_flooded_touches_nothing,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_flooded_unparseable_sender, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
