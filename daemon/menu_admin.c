@@ -274,6 +274,7 @@ hl_menu_admin_reload(struct hl_menu_admin *ma)
 	if ((tree = menu_admin_configured(ma, &yaml, &len)) == NULL) {
 		hl_log_err("reload failed: still serving version %s",
 		    live->version);
+		free(yaml);
 		return;
 	}
 	if (strcmp(tree->version, live->version) == 0) {

@@ -87,6 +87,8 @@ lost = [r for r in results if r not in ("ok", "refused")]
 print("SIGTERM under load: %d answered, %d refused (not accepted), %d lost"
       % (results.count("ok"), results.count("refused"), len(lost)))
 check(status == 0, "SIGTERM under load exits 0 (got %s)" % status)
+if status != 0:
+    print(d.log()[-3000:])
 check(not lost, "no in-flight reply lost (%d of %d): %s"
       % (len(lost), len(results), lost[:3]))
 check(results.count("ok") >= 40, "requests before SIGTERM answered")
