@@ -1401,23 +1401,109 @@ menu_yaml_error(struct menu_ld *ld, const yaml_parser_t *p, const char *buf,
 		    p->problem != NULL ? p->problem : "error");
 }
 
+/* Open collections while a document is composed from events. */
+struct menu_compose {
+	int	open[MENU_MAX_DEPTH + 1];	/* node ids */
+	int	key[MENU_MAX_DEPTH + 1];	/* a mapping's pending key, 0 */
+	size_t	depth;
+};
+
+/* Sets a composed node's marks (yaml_document_add_* leaves them zero). */
+static void
+menu_compose_marks(yaml_document_t *doc, int id, const yaml_event_t *ev)
+{
+	doc->nodes.start[id - 1].start_mark = ev->start_mark;
+	doc->nodes.start[id - 1].end_mark = ev->end_mark;
+}
+
+/* Hangs a new node under the innermost open collection: a list item, or
+ * a mapping's key, then its value. */
+static void
+menu_compose_add(yaml_document_t *doc, struct menu_compose *c, int id)
+{
+	size_t	top;
+	int	ok = 1;
+
+	if (id == 0)
+		abort();
+	if (c->depth == 0)
+		return;		/* the root */
+	top = c->depth - 1;
+	if (yaml_document_get_node(doc, c->open[top])->type ==
+	    YAML_SEQUENCE_NODE)
+		ok = yaml_document_append_sequence_item(doc, c->open[top], id);
+	else if (c->key[top] == 0)
+		c->key[top] = id;
+	else {
+		ok = yaml_document_append_mapping_pair(doc, c->open[top],
+		    c->key[top], id);
+		c->key[top] = 0;
+	}
+	if (!ok)
+		abort();
+}
+
+/* Adds the node an event starts (nothing for other events). */
+static void
+menu_compose_event(yaml_document_t *doc, struct menu_compose *c,
+    const yaml_event_t *ev)
+{
+	int	id;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		id = yaml_document_add_scalar(doc, NULL,
+		    ev->data.scalar.value, (int)ev->data.scalar.length,
+		    ev->data.scalar.style);
+		menu_compose_marks(doc, id, ev);
+		menu_compose_add(doc, c, id);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		id = ev->type == YAML_SEQUENCE_START_EVENT ?
+		    yaml_document_add_sequence(doc, NULL,
+		    ev->data.sequence_start.style) :
+		    yaml_document_add_mapping(doc, NULL,
+		    ev->data.mapping_start.style);
+		menu_compose_marks(doc, id, ev);
+		menu_compose_add(doc, c, id);
+		c->open[c->depth] = id;
+		c->key[c->depth++] = 0;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		c->depth--;
+		doc->nodes.start[c->open[c->depth] - 1].end_mark =
+		    ev->end_mark;
+		break;
+	default:
+		break;
+	}
+}
+
 /*
- * Checks what libyaml's loader would build, event by event: one document,
- * no anchors, aliases or tags (an alias can make a cycle or a billion
- * laughs), a bounded number and depth of nodes.  Returns 0 or -1.
+ * Parses the file once, event by event, checking what it may hold (one
+ * document, no anchors, aliases or tags: an alias can make a cycle or a
+ * billion laughs; a bounded number and depth of nodes) and composing the
+ * document as libyaml's own loader would, with the same marks.  One pass
+ * instead of a check and then yaml_parser_load halves the parsing time of
+ * a publish.  Returns 0 with *doc to delete, or -1 (nothing to delete).
  */
 static int
-menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
+menu_compose(struct menu_ld *ld, const char *buf, size_t len,
+    yaml_document_t *doc)
 {
-	yaml_parser_t	 p;
-	yaml_event_t	 ev;
-	size_t		 docs = 0, count = 0, depth = 0;
-	int		 ret = -1, errors = 0;
-	bool		 done = false;
-	const char	*anchor, *tag;
-	char		 e[MENU_ESC];
+	yaml_parser_t		 p;
+	yaml_event_t		 ev;
+	struct menu_compose	 c = { .depth = 0 };
+	size_t			 docs = 0, count = 0, depth = 0;
+	int			 ret = -1, errors = 0;
+	bool			 done = false;
+	const char		*anchor, *tag;
+	char			 e[MENU_ESC];
 
-	if (!yaml_parser_initialize(&p))
+	if (!yaml_parser_initialize(&p) ||
+	    !yaml_document_initialize(doc, NULL, NULL, NULL, 1, 1))
 		abort();
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
@@ -1490,6 +1576,8 @@ menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
 			    menu_esc(e, tag));
 			errors++;
 		}
+		if (errors == 0)
+			menu_compose_event(doc, &c, &ev);
 		yaml_event_delete(&ev);
 		if (count > MENU_MAX_YAML_NODES) {
 			menu_error_at(ld, menu_offset_mark(buf, len, 0), NULL,
@@ -1508,6 +1596,8 @@ menu_prepass(struct menu_ld *ld, const char *buf, size_t len)
 		ret = 0;
 out:
 	yaml_parser_delete(&p);
+	if (ret == -1)
+		yaml_document_delete(doc);
 	return ret;
 }
 
@@ -1518,7 +1608,6 @@ hl_menu_load_buffer(const char *name, const char *yaml, size_t len,
 {
 	struct menu_ld		 ld = { .file = name, .diags = diags };
 	struct hl_menu_mark	 top = { 1, 1 };
-	yaml_parser_t		 p;
 	yaml_document_t		 doc;
 	yaml_node_t		*root;
 	size_t			 errors = diags->n_errors;
@@ -1529,19 +1618,8 @@ hl_menu_load_buffer(const char *name, const char *yaml, size_t len,
 		return NULL;
 	}
 	if (menu_check_utf8(&ld, yaml, len) == -1 ||
-	    menu_prepass(&ld, yaml, len) == -1)
+	    menu_compose(&ld, yaml, len, &doc) == -1)
 		return NULL;
-
-	if (!yaml_parser_initialize(&p))
-		abort();
-	yaml_parser_set_input_string(&p, (const unsigned char *)yaml, len);
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	if (!yaml_parser_load(&p, &doc)) {
-		menu_yaml_error(&ld, &p, yaml, len);
-		yaml_parser_delete(&p);
-		return NULL;
-	}
-	yaml_parser_delete(&p);
 
 	ld.doc = &doc;
 	ld.m = menu_calloc(1, sizeof(*ld.m));
