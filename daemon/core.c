@@ -287,6 +287,13 @@ hl_core_set_draft(struct hl_core *core, struct hl_menu *tree)
 	return 0;
 }
 
+/* Returns true if a tree of that version is loaded. */
+bool
+hl_core_has_version(const struct hl_core *core, const char *version)
+{
+	return core_tree_find(core, version) != NULL;
+}
+
 /* Returns the draft, or NULL. */
 const struct hl_menu *
 hl_core_draft(const struct hl_core *core)

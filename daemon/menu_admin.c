@@ -598,6 +598,14 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 		hl_menu_free(tree);
 		goto out;
 	}
+	if (hl_core_has_version(ma->core, tree->version)) {
+		resp = menu_admin_error("version_loaded", "version %s is "
+		    "loaded (live, the current draft, or serving open "
+		    "sessions); give the draft its own `version:`",
+		    tree->version);
+		hl_menu_free(tree);
+		goto out;
+	}
 	if (menu_admin_quiesce(ma) == -1 || hl_history_draft_put(ma->store,
 	    tree, r.yaml, r.len, time(NULL)) == -1) {
 		resp = menu_admin_error("store", "cannot keep the draft; "
@@ -607,10 +615,9 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 	}
 	hl_core_set_draft(ma->core, NULL);
 	if (hl_core_set_draft(ma->core, tree) == -1) {
-		resp = menu_admin_error("version_loaded", "version %s is "
-		    "loaded (live or serving open sessions); give the draft "
-		    "a new `version:`", tree->version);
-		hl_history_draft_clear(ma->store);
+		/* Only out of memory is left: the kept draft stands for
+		 * the next start. */
+		resp = menu_admin_error("internal", "out of memory");
 		hl_menu_free(tree);
 		goto out;
 	}

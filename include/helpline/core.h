@@ -120,6 +120,10 @@ struct hl_testers;
  * loaded is refused.  Returns 0 or -1. */
 int hl_core_set_draft(struct hl_core *, struct hl_menu *tree);
 
+/* Returns true if a tree of that version is loaded (live, draft, or an
+ * older one still serving open sessions). */
+bool hl_core_has_version(const struct hl_core *, const char *version);
+
 /* Returns the draft tree, or NULL. */
 const struct hl_menu *hl_core_draft(const struct hl_core *);
 

@@ -186,6 +186,16 @@ check(d.reply(TESTER, "hallo") and
 check(d.reply(OTHER, "hallo") and
       d.reply(OTHER, "1").startswith(V1_SIGNALS),
       "another number sees the live tree")
+same_draft = menu_file("v3b.yaml", "2026-11-23.3-draft", "Anders.")
+rc, out, err = ctl(d, "draft", same_draft)
+check(rc == 1 and "own `version:`" in err, "a second draft under the "
+      "draft's version is refused: %r" % err)
+rc, out, err = ctl(d, "draft", BROKEN)
+check(rc == 1, "a broken draft is refused")
+d.reply(TESTER, "STOP")
+check(d.reply(TESTER, "hallo") and
+      d.reply(TESTER, "1").startswith("Signalen (concept)"),
+      "after refused drafts the test number still sees the first draft")
 rc, out, err = ctl(d, "publish", "-m", "draft approved", V3)
 check(rc == 0, "publishing the draft's file makes it live: %r" % err)
 check(d.reply("+31612341006", "hallo") and
