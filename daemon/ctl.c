@@ -148,6 +148,32 @@ ctl_open_store_ro(struct ctl *ctl)
 	return store;
 }
 
+/* Opens the menu history. */
+struct hl_history *
+ctl_open_history(struct ctl *ctl, bool readonly)
+{
+	char path[4200], err[512];
+	struct hl_history *h;
+
+	if (hl_settings_history_path(&ctl->settings, path, sizeof path) ==
+	    -1) {
+		ctl_err(ctl, "no state directory: give -s DIR or a config "
+		    "with [daemon] state_dir", "geen statusmap: geef -s MAP "
+		    "of een configuratie met [daemon] state_dir");
+		return NULL;
+	}
+	if (access(path, F_OK) == -1) {
+		ctl_err(ctl, "no menu history at %s: has helplined run with "
+		    "this state directory? (see -s and -c)", "geen "
+		    "menugeschiedenis op %s: heeft helplined met deze "
+		    "statusmap gedraaid? (zie -s en -c)", path);
+		return NULL;
+	}
+	if ((h = hl_history_open(path, readonly, err, sizeof err)) == NULL)
+		ctl_err(ctl, "%s", "%s", err);
+	return h;
+}
+
 /* Loads the configured file or the built-in menu. */
 static struct hl_menu *
 ctl_configured_tree(struct ctl *ctl, struct hl_diags *diags)
@@ -170,24 +196,24 @@ ctl_history_tree(struct ctl *ctl, struct hl_diags *diags,
 {
 	struct hl_menu_check_opts opts;
 	struct hl_history_event ev;
-	struct hl_store *store;
+	struct hl_history *h;
 	char path[4200], err[512], file[256], *yaml;
 	size_t len;
 	int rc = 1;
 
 	*out = NULL;
-	if (hl_settings_db_path(&ctl->settings, path, sizeof path) == -1 ||
-	    access(path, F_OK) == -1 ||
-	    (store = hl_store_open_readonly(path, err, sizeof err)) == NULL)
+	if (hl_settings_history_path(&ctl->settings, path, sizeof path) ==
+	    -1 || access(path, F_OK) == -1 ||
+	    (h = hl_history_open(path, true, err, sizeof err)) == NULL)
 		return 1;
-	if (hl_history_latest(store, &ev) == 0 &&
-	    hl_history_yaml(store, ev.version, &yaml, &len, file) == 0) {
+	if (hl_history_latest(h, &ev) == 0 &&
+	    hl_history_yaml(h, ev.version, &yaml, &len, file) == 0) {
 		ctl_check_opts(ctl, &opts);
 		*out = hl_menu_load_buffer(file, yaml, len, &opts, diags);
 		free(yaml);
 		rc = 0;
 	}
-	hl_store_close(store);
+	hl_history_close(h);
 	return rc;
 }
 

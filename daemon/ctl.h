@@ -15,6 +15,7 @@
 #include "helpline/settings.h"
 
 struct hl_config;
+struct hl_history;
 struct hl_menu;
 struct hl_store;
 
@@ -60,6 +61,10 @@ void ctl_check_opts(struct ctl *, struct hl_menu_check_opts *);
 
 /* Opens the daemon's database read-only.  NULL (reported) on failure. */
 struct hl_store *ctl_open_store_ro(struct ctl *);
+
+/* Opens the menu history (read-only, or to stage a change while the
+ * daemon is down).  NULL (reported) on failure. */
+struct hl_history *ctl_open_history(struct ctl *, bool readonly);
 
 /* Loads the live tree: the newest version in the history, else the
  * configured file, else the built-in menu.  NULL (reported) on failure. */

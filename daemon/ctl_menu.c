@@ -21,7 +21,6 @@
 #include "helpline/history.h"
 #include "helpline/menu.h"
 #include "helpline/menu_diff.h"
-#include "helpline/store.h"
 #include "ctl.h"
 
 #define CTL_MAX_YAML (1u << 20)	/* the loader's own limit */
@@ -99,27 +98,6 @@ menu_load(struct ctl *ctl, const char *path, char **yaml, size_t *len)
 	return tree;
 }
 
-/* Opens the database read-write to stage a change while the daemon is
- * down.  NULL (reported) on failure. */
-static struct hl_store *
-menu_open_store_rw(struct ctl *ctl)
-{
-	char path[4200], err[512];
-	struct hl_store *store;
-
-	if (hl_settings_db_path(&ctl->settings, path, sizeof path) == -1 ||
-	    access(path, F_OK) == -1) {
-		ctl_err(ctl, "helplined is not running and has no database "
-		    "here to stage the change in (see -s and -c)", "helplined "
-		    "draait niet en heeft hier geen database om de wijziging "
-		    "klaar te zetten (zie -s en -c)");
-		return NULL;
-	}
-	if ((store = hl_store_open(path, err, sizeof err)) == NULL)
-		ctl_err(ctl, "%s", "%s", err);
-	return store;
-}
-
 /* Prints a refusal of the daemon with its findings. */
 static int
 menu_refused(struct ctl *ctl, json_t *resp)
@@ -183,25 +161,25 @@ static int
 publish_stage(struct ctl *ctl, const struct hl_menu *tree, const char *yaml,
     size_t len, const char *message)
 {
-	struct hl_store *store = menu_open_store_rw(ctl);
+	struct hl_history *hist = ctl_open_history(ctl, false);
 	struct hl_history_event ev;
 	int rc;
 
-	if (store == NULL)
+	if (hist == NULL)
 		return CTL_TROUBLE;
-	if (hl_history_latest(store, &ev) == 0 &&
+	if (hl_history_latest(hist, &ev) == 0 &&
 	    strcmp(ev.version, tree->version) == 0 &&
 	    hl_history_is_deliberate(ev.action)) {
 		ctl_err(ctl, "version %s is already live; raise `version:` to "
 		    "publish a change", "versie %s is al live; verhoog "
 		    "`version:` om een wijziging te publiceren",
 		    tree->version);
-		hl_store_close(store);
+		hl_history_close(hist);
 		return CTL_REFUSED;
 	}
-	rc = hl_history_record(store, HL_HISTORY_STAGE, tree, yaml, len,
+	rc = hl_history_record(hist, HL_HISTORY_STAGE, tree, yaml, len,
 	    message, time(NULL));
-	hl_store_close(store);
+	hl_history_close(hist);
 	if (rc == 1) {
 		ctl_err(ctl, "version %s was published before with other "
 		    "content: raise `version:` in the file", "versie %s is "
@@ -277,7 +255,7 @@ rollback_usage(struct ctl *ctl, FILE *f)
 static int
 rollback_stage(struct ctl *ctl, const char *version, const char *message)
 {
-	struct hl_store *store = menu_open_store_rw(ctl);
+	struct hl_history *hist = ctl_open_history(ctl, false);
 	struct hl_menu_check_opts opts;
 	struct hl_diags d = { .lang = ctl->lang };
 	struct hl_menu *tree = NULL;
@@ -285,16 +263,16 @@ rollback_stage(struct ctl *ctl, const char *version, const char *message)
 	size_t len;
 	int rc = CTL_REFUSED;
 
-	if (store == NULL)
+	if (hist == NULL)
 		return CTL_TROUBLE;
 	if (version != NULL)
 		snprintf(target, sizeof target, "%s", version);
-	else if (hl_history_previous(store, target) != 0) {
+	else if (hl_history_previous(hist, target) != 0) {
 		ctl_err(ctl, "there is no earlier version to go back to",
 		    "er is geen eerdere versie om naar terug te gaan");
 		goto out;
 	}
-	if (hl_history_yaml(store, target, &yaml, &len, file) != 0) {
+	if (hl_history_yaml(hist, target, &yaml, &len, file) != 0) {
 		ctl_err(ctl, "no published version %s (see helplinectl "
 		    "history)", "geen gepubliceerde versie %s (zie "
 		    "helplinectl history)", target);
@@ -305,7 +283,7 @@ rollback_stage(struct ctl *ctl, const char *version, const char *message)
 		ctl_print_findings(ctl, &d, stderr);
 		goto out;
 	}
-	if (hl_history_record(store, HL_HISTORY_ROLLBACK, tree, yaml, len,
+	if (hl_history_record(hist, HL_HISTORY_ROLLBACK, tree, yaml, len,
 	    message, time(NULL)) != 0) {
 		ctl_err(ctl, "cannot write the database", "kan de database "
 		    "niet schrijven");
@@ -321,7 +299,7 @@ out:
 	hl_diags_clear(&d);
 	hl_menu_free(tree);
 	free(yaml);
-	hl_store_close(store);
+	hl_history_close(hist);
 	return rc;
 }
 
@@ -382,14 +360,14 @@ static int
 draft_stage(struct ctl *ctl, const struct hl_menu *tree, const char *yaml,
     size_t len)
 {
-	struct hl_store *store = menu_open_store_rw(ctl);
+	struct hl_history *hist = ctl_open_history(ctl, false);
 	int rc;
 
-	if (store == NULL)
+	if (hist == NULL)
 		return CTL_TROUBLE;
-	rc = tree != NULL ? hl_history_draft_put(store, tree, yaml, len,
-	    time(NULL)) : hl_history_draft_clear(store);
-	hl_store_close(store);
+	rc = tree != NULL ? hl_history_draft_put(hist, tree, yaml, len,
+	    time(NULL)) : hl_history_draft_clear(hist);
+	hl_history_close(hist);
 	if (rc == -1) {
 		ctl_err(ctl, "cannot write the database", "kan de database "
 		    "niet schrijven");
@@ -537,7 +515,7 @@ int
 ctl_history(struct ctl *ctl, int argc, char **argv)
 {
 	struct menu_opts o;
-	struct hl_store *store;
+	struct hl_history *hist;
 	json_t *list = NULL;
 	int rc;
 
@@ -547,12 +525,12 @@ ctl_history(struct ctl *ctl, int argc, char **argv)
 		history_usage(ctl, stderr);
 		return CTL_TROUBLE;
 	}
-	if ((store = ctl_open_store_ro(ctl)) == NULL)
+	if ((hist = ctl_open_history(ctl, true)) == NULL)
 		return CTL_TROUBLE;
 	if (o.json)
 		list = json_array();
-	rc = hl_history_each(store, history_print, list);
-	hl_store_close(store);
+	rc = hl_history_each(hist, history_print, list);
+	hl_history_close(hist);
 	if (list != NULL) {
 		json_dumpf(list, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -585,7 +563,7 @@ diff_usage(struct ctl *ctl, FILE *f)
 /* Loads one side of a diff: a file if one exists by that name, else a
  * published version.  Checked without budgets: a diff shows content. */
 static struct hl_menu *
-diff_side(struct ctl *ctl, struct hl_store **store, const char *name)
+diff_side(struct ctl *ctl, struct hl_history **hist, const char *name)
 {
 	struct hl_diags d = { .lang = ctl->lang };
 	struct hl_menu *tree = NULL;
@@ -595,9 +573,10 @@ diff_side(struct ctl *ctl, struct hl_store **store, const char *name)
 	if (access(name, F_OK) == 0)
 		tree = hl_menu_load_file(name, NULL, &d);
 	else {
-		if (*store == NULL && (*store = ctl_open_store_ro(ctl)) == NULL)
+		if (*hist == NULL && (*hist = ctl_open_history(ctl,
+		    true)) == NULL)
 			return NULL;
-		if (hl_history_yaml(*store, name, &yaml, &len, file) != 0) {
+		if (hl_history_yaml(*hist, name, &yaml, &len, file) != 0) {
 			ctl_err(ctl, "%s: no such file, and no published "
 			    "version of that name (see helplinectl history)",
 			    "%s: geen bestand, en geen gepubliceerde versie met "
@@ -618,7 +597,7 @@ int
 ctl_diff(struct ctl *ctl, int argc, char **argv)
 {
 	struct menu_opts o;
-	struct hl_store *store = NULL;
+	struct hl_history *hist = NULL;
 	struct hl_menu *a = NULL, *b = NULL;
 	struct hl_menu_diff diff = { 0 };
 	int rc;
@@ -630,8 +609,8 @@ ctl_diff(struct ctl *ctl, int argc, char **argv)
 		return CTL_TROUBLE;
 	}
 	rc = CTL_TROUBLE;
-	if ((a = diff_side(ctl, &store, argv[optind])) == NULL ||
-	    (b = diff_side(ctl, &store, argv[optind + 1])) == NULL)
+	if ((a = diff_side(ctl, &hist, argv[optind])) == NULL ||
+	    (b = diff_side(ctl, &hist, argv[optind + 1])) == NULL)
 		goto out;
 	if (hl_menu_diff(a, b, &diff) == -1 ||
 	    hl_menu_diff_write(&diff, ctl->lang, stdout) == -1)
@@ -641,6 +620,6 @@ out:
 	hl_menu_diff_free(&diff);
 	hl_menu_free(a);
 	hl_menu_free(b);
-	hl_store_close(store);
+	hl_history_close(hist);
 	return rc;
 }

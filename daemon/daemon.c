@@ -28,6 +28,7 @@
 #include "helpline/control.h"
 #include "helpline/core.h"
 #include "helpline/daemon.h"
+#include "helpline/history.h"
 #include "helpline/http.h"
 #include "helpline/log.h"
 #include "helpline/menu.h"
@@ -45,6 +46,7 @@ struct daemon {
 	struct event_base *base;
 	struct hl_config *config;
 	struct hl_store *store;
+	struct hl_history *history;	/* published menu versions */
 	struct hl_core *core;
 	struct hl_http *http;
 	struct hl_menu_admin *menus;
@@ -193,6 +195,9 @@ daemon_open_store(struct daemon *d, char *err, size_t len)
 	if (d->store == NULL)
 		return -1;
 	hl_log_info("store %s open", path);
+	if (hl_settings_history_path(&d->settings, path, sizeof path) == -1 ||
+	    (d->history = hl_history_open(path, false, err, len)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -511,6 +516,7 @@ daemon_free(struct daemon *d)
 	hl_menu_admin_free(d->menus);
 	hl_testers_free(d->testers);
 	hl_metrics_free(d->metrics);
+	hl_history_close(d->history);
 	hl_store_close(d->store);
 	if (d->grace_ev != NULL)
 		event_free(d->grace_ev);
@@ -580,7 +586,7 @@ hl_daemon_run(const struct hl_daemon_args *args)
 
 	if (daemon_open_store(&d, err, sizeof err) == -1)
 		goto out;
-	if ((d.menus = hl_menu_admin_new(d.store, &d.settings)) == NULL ||
+	if ((d.menus = hl_menu_admin_new(d.history, &d.settings)) == NULL ||
 	    (tree = hl_menu_admin_initial(d.menus)) == NULL) {
 		snprintf(err, sizeof err, "cannot start without a valid menu");
 		goto out;

@@ -27,7 +27,7 @@
 #define MENU_ADMIN_MAX_YAML (4u << 20)
 
 struct hl_menu_admin {
-	struct hl_store *store;
+	struct hl_history *history;
 	const struct hl_settings *settings;
 	struct hl_core *core;
 	char today[11];
@@ -36,13 +36,14 @@ struct hl_menu_admin {
 
 /* Creates the menu administration. */
 struct hl_menu_admin *
-hl_menu_admin_new(struct hl_store *store, const struct hl_settings *settings)
+hl_menu_admin_new(struct hl_history *history,
+    const struct hl_settings *settings)
 {
 	struct hl_menu_admin *ma = calloc(1, sizeof *ma);
 
 	if (ma == NULL)
 		return NULL;
-	ma->store = store;
+	ma->history = history;
 	ma->settings = settings;
 	return ma;
 }
@@ -143,7 +144,7 @@ menu_admin_kept(struct hl_menu_admin *ma, const char *version,
 	char file[256], *yaml;
 	size_t len;
 
-	if (hl_history_yaml(ma->store, version, &yaml, &len, file) != 0)
+	if (hl_history_yaml(ma->history, version, &yaml, &len, file) != 0)
 		return NULL;
 	tree = menu_admin_parse(ma, file, yaml, len, diags);
 	free(yaml);
@@ -171,8 +172,8 @@ menu_admin_deliberate(struct hl_menu_admin *ma,
 		return NULL;
 	}
 	if (ev->action == HL_HISTORY_STAGE &&
-	    hl_history_yaml(ma->store, ev->version, &yaml, &len, file) == 0) {
-		if (hl_history_record(ma->store, HL_HISTORY_PUBLISH, tree, yaml,
+	    hl_history_yaml(ma->history, ev->version, &yaml, &len, file) == 0) {
+		if (hl_history_record(ma->history, HL_HISTORY_PUBLISH, tree, yaml,
 		    len, "staged version went live at start",
 		    time(NULL)) != 0)
 			hl_log_warn("history: cannot record the staged "
@@ -199,7 +200,7 @@ hl_menu_admin_initial(struct hl_menu_admin *ma)
 	int rc;
 
 	configured = menu_admin_configured(ma, &yaml, &len);
-	rc = hl_history_latest(ma->store, &ev);
+	rc = hl_history_latest(ma->history, &ev);
 	if (rc == -1)
 		hl_log_warn("history: cannot read the published versions");
 	if (rc == 0 && hl_history_is_deliberate(ev.action)) {
@@ -210,7 +211,7 @@ hl_menu_admin_initial(struct hl_menu_admin *ma)
 	}
 	if (configured != NULL && (rc == 1 || (rc == 0 &&
 	    strcmp(ev.version, configured->version) != 0))) {
-		if (hl_history_record(ma->store, HL_HISTORY_START, configured,
+		if (hl_history_record(ma->history, HL_HISTORY_START, configured,
 		    yaml, len, "started with the configured menu",
 		    time(NULL)) == 1)
 			hl_log_warn("menu version %s was kept before with other "
@@ -231,7 +232,7 @@ menu_admin_load_draft(struct hl_menu_admin *ma)
 	char *yaml, file[256];
 	size_t len;
 
-	if (hl_history_draft_get(ma->store, &yaml, &len, file) != 0)
+	if (hl_history_draft_get(ma->history, &yaml, &len, file) != 0)
 		return;
 	tree = menu_admin_parse(ma, file, yaml, len, &diags);
 	free(yaml);
@@ -243,16 +244,6 @@ menu_admin_load_draft(struct hl_menu_admin *ma)
 	}
 	if (hl_core_set_draft(ma->core, tree) == -1)
 		hl_menu_free(tree);
-}
-
-/* Commits the core's pending writes so the history gets its own
- * transaction.  Returns 0 or -1. */
-static int
-menu_admin_quiesce(struct hl_menu_admin *ma)
-{
-	if (hl_core_flush(ma->core) == -1 || hl_store_in_batch(ma->store))
-		return -1;
-	return 0;
 }
 
 /* Reloads the configured file (SIGHUP). */
@@ -282,9 +273,9 @@ hl_menu_admin_reload(struct hl_menu_admin *ma)
 		    tree->version);
 		goto out;
 	}
-	if (menu_admin_quiesce(ma) == -1 ||
-	    (rc = hl_history_record(ma->store, HL_HISTORY_RELOAD, tree, yaml,
-	    len, "reloaded the configured menu (SIGHUP)", time(NULL))) == -1) {
+	if ((rc = hl_history_record(ma->history, HL_HISTORY_RELOAD, tree,
+	    yaml, len, "reloaded the configured menu (SIGHUP)",
+	    time(NULL))) == -1) {
 		hl_log_err("reload: cannot write the history; still serving "
 		    "version %s", live->version);
 		goto out;
@@ -418,7 +409,7 @@ menu_admin_draft_clash(struct hl_menu_admin *ma, const struct hl_menu *tree,
 
 	if (draft == NULL || strcmp(draft->version, tree->version) != 0)
 		return NULL;
-	if (hl_history_draft_get(ma->store, &yaml, &len, NULL) != 0)
+	if (hl_history_draft_get(ma->history, &yaml, &len, NULL) != 0)
 		return menu_admin_error("store", "cannot read the draft");
 	same = len == r->len && memcmp(yaml, r->yaml, len) == 0;
 	free(yaml);
@@ -438,14 +429,9 @@ menu_admin_go_live(struct hl_menu_admin *ma, enum hl_history_action action,
 	bool was_draft;
 	int rc;
 
-	if (menu_admin_quiesce(ma) == -1) {
-		hl_menu_free(tree);
-		return menu_admin_error("store", "the database cannot be "
-		    "written now; nothing changed");
-	}
 	was_draft = hl_core_draft(ma->core) != NULL &&
 	    strcmp(hl_core_draft(ma->core)->version, tree->version) == 0;
-	rc = hl_history_record(ma->store, action, tree, yaml, len, message,
+	rc = hl_history_record(ma->history, action, tree, yaml, len, message,
 	    time(NULL));
 	if (rc != 0) {
 		json_t *e = rc == 1 ? menu_admin_error("version_exists",
@@ -463,7 +449,7 @@ menu_admin_go_live(struct hl_menu_admin *ma, enum hl_history_action action,
 		hl_menu_free(tree);
 		return menu_admin_error("internal", "out of memory");
 	}
-	if (was_draft && hl_history_draft_clear(ma->store) == -1)
+	if (was_draft && hl_history_draft_clear(ma->history) == -1)
 		hl_log_warn("history: cannot remove the published draft");
 	return NULL;
 }
@@ -536,14 +522,14 @@ menu_admin_rollback(struct hl_menu_admin *ma, json_t *req)
 	    hl_core_tree(ma->core)->version);
 	if (version != NULL)
 		snprintf(target, sizeof target, "%s", version);
-	else if ((rc = hl_history_previous(ma->store, target)) != 0)
+	else if ((rc = hl_history_previous(ma->history, target)) != 0)
 		return menu_admin_error(rc == 1 ? "no_previous" : "store",
 		    rc == 1 ? "there is no earlier version to go back to" :
 		    "cannot read the history");
 	if (strcmp(target, previous) == 0)
 		return menu_admin_error("live", "version %s is already live",
 		    target);
-	rc = hl_history_yaml(ma->store, target, &yaml, &len, file);
+	rc = hl_history_yaml(ma->history, target, &yaml, &len, file);
 	if (rc != 0)
 		return menu_admin_error(rc == 1 ? "no_such_version" : "store",
 		    rc == 1 ? "no published version %s (see helplinectl "
@@ -575,7 +561,7 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 	size_t kept_len;
 
 	if (json_is_true(json_object_get(req, "clear"))) {
-		if (hl_history_draft_clear(ma->store) == -1)
+		if (hl_history_draft_clear(ma->history) == -1)
 			return menu_admin_error("store", "cannot remove the "
 			    "draft");
 		hl_core_set_draft(ma->core, NULL);
@@ -589,7 +575,7 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 		resp = menu_admin_check_failed(&diags);
 		goto out;
 	}
-	if (hl_history_yaml(ma->store, tree->version, &kept, &kept_len,
+	if (hl_history_yaml(ma->history, tree->version, &kept, &kept_len,
 	    NULL) == 0) {
 		free(kept);
 		resp = menu_admin_error("version_exists", "version %s was "
@@ -606,8 +592,8 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 		hl_menu_free(tree);
 		goto out;
 	}
-	if (menu_admin_quiesce(ma) == -1 || hl_history_draft_put(ma->store,
-	    tree, r.yaml, r.len, time(NULL)) == -1) {
+	if (hl_history_draft_put(ma->history, tree, r.yaml, r.len,
+	    time(NULL)) == -1) {
 		resp = menu_admin_error("store", "cannot keep the draft; "
 		    "nothing changed");
 		hl_menu_free(tree);

@@ -79,6 +79,13 @@ hl_settings_db_path(const struct hl_settings *s, char *path, size_t len)
 	return settings_in_state_dir(s, "helplined.db", path, len);
 }
 
+/* Writes the menu history path. */
+int
+hl_settings_history_path(const struct hl_settings *s, char *path, size_t len)
+{
+	return settings_in_state_dir(s, "menus.db", path, len);
+}
+
 /* Writes the control socket path. */
 int
 hl_settings_socket_path(const struct hl_settings *s, char *path, size_t len)

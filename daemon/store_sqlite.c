@@ -42,10 +42,9 @@
 #include <sqlite3.h>
 
 #include "helpline/store.h"
-#include "store_internal.h"
 #include "store_policy.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x484c504e	/* "HLPN" */
 #define STORE_BUSY_MS 100		/* the event loop must not wait longer */
 
@@ -140,22 +139,6 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	 * flags (the resume offer is pending). */
 	"ALTER TABLE sessions ADD COLUMN dialog BLOB;"
 	"ALTER TABLE sessions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;",
-	/* 3: published menu versions (content, not personal data) and the
-	 * log of what went live when, for helplinectl history, diff and
-	 * rollback; and the draft test numbers see (store_history.c). */
-	"CREATE TABLE menu_versions ("
-	"  version TEXT PRIMARY KEY, helpline TEXT NOT NULL,"
-	"  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
-	");"
-	"CREATE TABLE menu_events ("
-	"  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
-	"  action TEXT NOT NULL, version TEXT NOT NULL"
-	"  REFERENCES menu_versions (version), message TEXT NOT NULL"
-	");"
-	"CREATE TABLE menu_draft ("
-	"  id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL,"
-	"  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
-	");",
 };
 
 static const char *const store_kind_names[HL_COUNT__MAX] = {
@@ -664,20 +647,6 @@ fail:
 	}
 	free(uri);
 	return NULL;
-}
-
-/* Returns the connection, for the store's other files. */
-sqlite3 *
-hl_store_db(struct hl_store *s)
-{
-	return s->db;
-}
-
-/* Returns true if the store was opened read-only. */
-bool
-hl_store_is_readonly(const struct hl_store *s)
-{
-	return s->readonly;
 }
 
 /* Calls cb for every counter row of the days [since, until]. */

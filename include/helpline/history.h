@@ -8,8 +8,11 @@
  * The live version is the version of the newest event.  The draft is one
  * tree that only configured test numbers see.
  *
- * Writers are helplined (over its control socket) and helplinectl when the
- * daemon is down (staging); readers also work on a read-only store.
+ * The history is its own database (menus.db in the state directory), apart
+ * from the sessions and counters: it holds content, not personal data, and
+ * a publish never waits for the daemon's batched session writes.  Writers
+ * are helplined (over its control socket) and helplinectl when the daemon
+ * is down (staging); readers open it read-only.
  */
 #ifndef HELPLINE_HISTORY_H
 #define HELPLINE_HISTORY_H
@@ -18,9 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "helpline/store.h"
+#include "helpline/store.h"	/* HL_ID_MAX */
 
 struct hl_menu;
+struct hl_history;
 
 enum hl_history_action {
 	HL_HISTORY_START,	/* helplined started on its configured file */
@@ -42,6 +46,15 @@ struct hl_history_event {
 	char message[512];
 };
 
+/* Opens (creating and setting up if needed, unless readonly) the history
+ * database at path.  A read-only open of a missing file fails.  Returns
+ * NULL with "path: why" in err on failure. */
+struct hl_history *hl_history_open(const char *path, bool readonly,
+    char *err, size_t errlen);
+
+/* Closes it.  NULL is fine. */
+void hl_history_close(struct hl_history *);
+
 /* Returns the action's name as stored ("publish", ...). */
 const char *hl_history_action_name(enum hl_history_action);
 
@@ -55,42 +68,42 @@ bool hl_history_is_deliberate(enum hl_history_action);
  * the tree's version if it is new, then appends the event.  A version
  * already kept with different YAML is refused: versions name content.
  * Returns 0; 1 if the version is kept with other content; -1 on error.
- * Uses its own transaction: call it outside a batch.
+ * One transaction: all of it or nothing.
  */
-int hl_history_record(struct hl_store *, enum hl_history_action,
+int hl_history_record(struct hl_history *, enum hl_history_action,
     const struct hl_menu *tree, const char *yaml, size_t len,
     const char *message, int64_t now);
 
 /* Reads the newest event into *out.  Returns 0, 1 if there is none, -1. */
-int hl_history_latest(struct hl_store *, struct hl_history_event *out);
+int hl_history_latest(struct hl_history *, struct hl_history_event *out);
 
 /* Receives one event, newest first; return non-zero to stop. */
 typedef int (*hl_history_cb)(const struct hl_history_event *, void *arg);
 
 /* Calls cb for every event, newest first.  Returns 0 or -1. */
-int hl_history_each(struct hl_store *, hl_history_cb cb, void *arg);
+int hl_history_each(struct hl_history *, hl_history_cb cb, void *arg);
 
 /* Reads a kept version's YAML (malloc'd, NUL-terminated; caller frees) and
  * the file it came from into file[256] (may be NULL).  Returns 0, 1 if the
  * version is not kept, -1. */
-int hl_history_yaml(struct hl_store *, const char *version, char **yaml,
+int hl_history_yaml(struct hl_history *, const char *version, char **yaml,
     size_t *len, char file[256]);
 
 /* Finds the version live before the newest event that is not the live
  * one (the default target of a rollback) into version[HL_ID_MAX].
  * Returns 0, 1 if there is none, -1. */
-int hl_history_previous(struct hl_store *, char version[HL_ID_MAX]);
+int hl_history_previous(struct hl_history *, char version[HL_ID_MAX]);
 
 /* Keeps a tree as the draft (replacing any).  Returns 0 or -1. */
-int hl_history_draft_put(struct hl_store *, const struct hl_menu *tree,
+int hl_history_draft_put(struct hl_history *, const struct hl_menu *tree,
     const char *yaml, size_t len, int64_t now);
 
 /* Reads the draft's YAML (malloc'd) and file.  Returns 0, 1 if there is
  * none, -1. */
-int hl_history_draft_get(struct hl_store *, char **yaml, size_t *len,
+int hl_history_draft_get(struct hl_history *, char **yaml, size_t *len,
     char file[256]);
 
 /* Removes the draft.  Returns 0 or -1. */
-int hl_history_draft_clear(struct hl_store *);
+int hl_history_draft_clear(struct hl_history *);
 
 #endif

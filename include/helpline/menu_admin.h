@@ -16,14 +16,14 @@
 #include "helpline/menu.h"
 
 struct hl_core;
-struct hl_store;
+struct hl_history;
 struct hl_settings;
 
 struct hl_menu_admin;
 
-/* Creates the menu administration for a store and the settings (both
+/* Creates the menu administration for a history and the settings (both
  * borrowed; they outlive it). */
-struct hl_menu_admin *hl_menu_admin_new(struct hl_store *,
+struct hl_menu_admin *hl_menu_admin_new(struct hl_history *,
     const struct hl_settings *);
 
 /* Chooses the tree to start on: the newest version a coordinator

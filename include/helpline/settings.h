@@ -44,6 +44,10 @@ int hl_settings_state_dir(const struct hl_settings *, char *path,
 /* Writes the database path (<state dir>/helplined.db).  Returns 0 or -1. */
 int hl_settings_db_path(const struct hl_settings *, char *path, size_t len);
 
+/* Writes the menu history path (<state dir>/menus.db).  Returns 0 or -1. */
+int hl_settings_history_path(const struct hl_settings *, char *path,
+    size_t len);
+
 /* Writes the control socket path (configured, or <state dir>/control.sock).
  * Returns 0 or -1. */
 int hl_settings_socket_path(const struct hl_settings *, char *path,

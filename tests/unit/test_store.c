@@ -199,7 +199,7 @@ test_open_schema(void **state)
 	db = second_connection(f->path);
 	query_text(db, "PRAGMA journal_mode", buf, sizeof buf);
 	assert_string_equal(buf, "wal");
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
 	assert_int_equal(query_int(db, "PRAGMA auto_vacuum"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name IN ('sessions', 'counters')"), 2);
@@ -588,12 +588,9 @@ test_migrate_v1(void **state)
 	if (f->store == NULL)
 		fail_msg("%s", err);
 	db = second_connection(f->path);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_table_info"
 	    "('sessions') WHERE name IN ('dialog', 'flags')"), 2);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"
-	    " WHERE name IN ('menu_versions', 'menu_events', 'menu_draft')"),
-	    3);
 	sqlite3_close(db);
 	memset(&got, 0xa5, sizeof got);
 	assert_int_equal(hl_store_session_get(f->store, &who, NOW, &got), 0);
@@ -871,7 +868,7 @@ test_readonly_refuses(void **state)
 	unlink(f->path);
 }
 
-/* A database of an older schema (version 2, before menu history) is
+/* A database of an older schema (version 1, before USSD dialogues) is
  * refused with a hint, not migrated: the read-only tool writes nothing. */
 static void
 test_readonly_old_schema(void **state)
@@ -893,17 +890,17 @@ test_readonly_old_schema(void **state)
 	    ") WITHOUT ROWID;"
 	    "INSERT INTO counters VALUES ('2026-11-23', 'home', 'sms', 'nl',"
 	    "  'start', 12);"
-	    "PRAGMA user_version = 2; PRAGMA application_id = 1212960846;");
+	    "PRAGMA user_version = 1; PRAGMA application_id = 1212960846;");
 	assert_int_equal(stat(f->path, &sb0), 0);
 	assert_null(hl_store_open_readonly(f->path, err, sizeof err));
 	assert_non_null(strstr(err, f->path));
-	assert_non_null(strstr(err, "schema version 2"));
+	assert_non_null(strstr(err, "schema version 1"));
 	assert_non_null(strstr(err, "start helplined once"));
 	assert_int_equal(stat(f->path, &sb1), 0);
 	assert_int_equal(sb1.st_size, sb0.st_size);
 	assert_int_equal(sb1.st_mtim.tv_nsec, sb0.st_mtim.tv_nsec);
 	db = second_connection(f->path);
-	assert_int_equal(query_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 1);
 	sqlite3_close(db);
 }
 
@@ -918,7 +915,7 @@ test_readonly_walk_error(void **state)
 	char err[256];
 
 	make_db(f->path, "CREATE TABLE sessions (x);"
-	    " PRAGMA user_version = 3; PRAGMA application_id = 1212960846;");
+	    " PRAGMA user_version = 2; PRAGMA application_id = 1212960846;");
 	ro = hl_store_open_readonly(f->path, err, sizeof err);
 	if (ro == NULL)
 		fail_msg("%s", err);

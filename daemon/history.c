@@ -1,10 +1,12 @@
 /*
- * store_history.c - published menu versions, their events and the draft
- * (history.h), in the store's database.
+ * history.c - published menu versions, their events and the draft
+ * (history.h), in a database of their own.
  *
  * Menu YAML is content written by coordinators, never personal data, so
- * keeping every version is fine.  Statements are prepared per call: these
- * run a few times a day, not per message.
+ * keeping every version is fine, and it is kept apart from the sessions.
+ * Statements are prepared per call: these run a few times a day, not per
+ * message.  synchronous=FULL: a publish is rare and must survive a power
+ * cut once it has been answered.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -12,9 +14,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
 #include "helpline/history.h"
 #include "helpline/menu.h"
-#include "store_internal.h"
+
+#define HISTORY_SCHEMA_VERSION 1
+#define HISTORY_APPLICATION_ID 0x484c4d4e	/* "HLMN" */
+#define HISTORY_BUSY_MS 2000
+
+struct hl_history {
+	sqlite3 *db;
+};
+
+static const char history_schema[] =
+    "CREATE TABLE IF NOT EXISTS menu_versions ("
+    "  version TEXT PRIMARY KEY, helpline TEXT NOT NULL,"
+    "  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE IF NOT EXISTS menu_events ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+    "  action TEXT NOT NULL, version TEXT NOT NULL"
+    "  REFERENCES menu_versions (version), message TEXT NOT NULL"
+    ");"
+    "CREATE TABLE IF NOT EXISTS menu_draft ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL,"
+    "  file TEXT NOT NULL, yaml BLOB NOT NULL, created_at INTEGER NOT NULL"
+    ");";
 
 static const char *const history_action_names[HL_HISTORY__MAX] = {
 	[HL_HISTORY_START] = "start",
@@ -23,6 +53,119 @@ static const char *const history_action_names[HL_HISTORY__MAX] = {
 	[HL_HISTORY_STAGE] = "stage",
 	[HL_HISTORY_ROLLBACK] = "rollback",
 };
+
+/* Reads one integer pragma or query.  Returns 0 or -1. */
+static int
+history_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Checks the file is a history of ours (or new and empty). */
+static int
+history_check_file(sqlite3 *db, bool readonly, char *err, size_t errlen,
+    const char *path)
+{
+	int64_t app, version, objects;
+
+	if (history_int(db, "PRAGMA application_id", &app) == -1 ||
+	    history_int(db, "PRAGMA user_version", &version) == -1 ||
+	    history_int(db, "SELECT count(*) FROM sqlite_schema",
+	    &objects) == -1) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if ((app != HISTORY_APPLICATION_ID && (app != 0 || objects != 0)) ||
+	    version > HISTORY_SCHEMA_VERSION ||
+	    (readonly && version != HISTORY_SCHEMA_VERSION)) {
+		snprintf(err, errlen, "%s: not a helplined menu history",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sets up a writable history: WAL, FULL sync, the tables. */
+static int
+history_setup(sqlite3 *db, char *err, size_t errlen, const char *path)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = WAL;"
+	    " PRAGMA synchronous = FULL; PRAGMA application_id = %d;"
+	    " PRAGMA user_version = %d;", HISTORY_APPLICATION_ID,
+	    HISTORY_SCHEMA_VERSION);
+	if (sqlite3_exec(db, history_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot set up: %s", path,
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the history database. */
+struct hl_history *
+hl_history_open(const char *path, bool readonly, char *err, size_t errlen)
+{
+	struct hl_history *h = calloc(1, sizeof *h);
+	int flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int fd;
+
+	if (h == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	if (readonly && access(path, R_OK) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* Created private; SQLite gives -wal and -shm the same mode. */
+	if (!readonly) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+	}
+	if (sqlite3_open_v2(path, &h->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, h->db != NULL ?
+		    sqlite3_errmsg(h->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
+	sqlite3_db_config(h->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(h->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (history_check_file(h->db, readonly, err, errlen, path) == -1 ||
+	    (!readonly && history_setup(h->db, err, errlen, path) == -1))
+		goto fail;
+	return h;
+fail:
+	hl_history_close(h);
+	return NULL;
+}
+
+/* Closes the history. */
+void
+hl_history_close(struct hl_history *h)
+{
+	if (h == NULL)
+		return;
+	sqlite3_close(h->db);
+	free(h);
+}
 
 /* Returns the action's name. */
 const char *
@@ -52,11 +195,11 @@ history_action_parse(const char *s)
 
 /* Prepares a statement; NULL on error. */
 static sqlite3_stmt *
-history_prepare(struct hl_store *s, const char *sql)
+history_prepare(struct hl_history *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(hl_store_db(s), sql, -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(st);
 		return NULL;
@@ -75,15 +218,15 @@ history_text(sqlite3_stmt *st, int col, char *dst, size_t size)
 
 /* Runs a statement that returns no rows.  Returns 0 or -1. */
 static int
-history_exec(struct hl_store *s, const char *sql)
+history_exec(struct hl_history *s, const char *sql)
 {
-	return sqlite3_exec(hl_store_db(s), sql, NULL, NULL, NULL) ==
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) ==
 	    SQLITE_OK ? 0 : -1;
 }
 
 /* Reads a kept version's YAML into *yaml.  Returns 0, 1 if not kept, -1. */
 static int
-history_read_yaml(struct hl_store *s, const char *sql, const char *version,
+history_read_yaml(struct hl_history *s, const char *sql, const char *version,
     char **yaml, size_t *len, char file[256])
 {
 	sqlite3_stmt *st = history_prepare(s, sql);
@@ -121,7 +264,7 @@ history_read_yaml(struct hl_store *s, const char *sql, const char *version,
 /* Keeps a version's YAML unless it is kept already.  Returns 0, 1 if it
  * is kept with other content, -1. */
 static int
-history_keep(struct hl_store *s, const struct hl_menu *tree,
+history_keep(struct hl_history *s, const struct hl_menu *tree,
     const char *yaml, size_t len, int64_t now)
 {
 	char *old = NULL;
@@ -155,7 +298,7 @@ history_keep(struct hl_store *s, const struct hl_menu *tree,
 
 /* Records that a version went live. */
 int
-hl_history_record(struct hl_store *s, enum hl_history_action action,
+hl_history_record(struct hl_history *s, enum hl_history_action action,
     const struct hl_menu *tree, const char *yaml, size_t len,
     const char *message, int64_t now)
 {
@@ -210,7 +353,7 @@ history_event_read(sqlite3_stmt *st, struct hl_history_event *ev)
 
 /* Calls cb for every event, newest first. */
 int
-hl_history_each(struct hl_store *s, hl_history_cb cb, void *arg)
+hl_history_each(struct hl_history *s, hl_history_cb cb, void *arg)
 {
 	sqlite3_stmt *st = history_prepare(s, HISTORY_EVENT_SQL);
 	struct hl_history_event ev;
@@ -231,7 +374,7 @@ hl_history_each(struct hl_store *s, hl_history_cb cb, void *arg)
 
 /* Reads the newest event. */
 int
-hl_history_latest(struct hl_store *s, struct hl_history_event *out)
+hl_history_latest(struct hl_history *s, struct hl_history_event *out)
 {
 	sqlite3_stmt *st = history_prepare(s, HISTORY_EVENT_SQL " LIMIT 1");
 	int rc;
@@ -247,7 +390,7 @@ hl_history_latest(struct hl_store *s, struct hl_history_event *out)
 
 /* Reads a kept version's YAML. */
 int
-hl_history_yaml(struct hl_store *s, const char *version, char **yaml,
+hl_history_yaml(struct hl_history *s, const char *version, char **yaml,
     size_t *len, char file[256])
 {
 	return history_read_yaml(s, "SELECT yaml, file FROM menu_versions"
@@ -256,7 +399,7 @@ hl_history_yaml(struct hl_store *s, const char *version, char **yaml,
 
 /* Finds the version live before the live one. */
 int
-hl_history_previous(struct hl_store *s, char version[HL_ID_MAX])
+hl_history_previous(struct hl_history *s, char version[HL_ID_MAX])
 {
 	sqlite3_stmt *st = history_prepare(s, "SELECT version FROM menu_events"
 	    " WHERE version <> (SELECT version FROM menu_events"
@@ -274,7 +417,7 @@ hl_history_previous(struct hl_store *s, char version[HL_ID_MAX])
 
 /* Keeps a tree as the draft. */
 int
-hl_history_draft_put(struct hl_store *s, const struct hl_menu *tree,
+hl_history_draft_put(struct hl_history *s, const struct hl_menu *tree,
     const char *yaml, size_t len, int64_t now)
 {
 	sqlite3_stmt *st;
@@ -298,7 +441,7 @@ hl_history_draft_put(struct hl_store *s, const struct hl_menu *tree,
 
 /* Reads the draft. */
 int
-hl_history_draft_get(struct hl_store *s, char **yaml, size_t *len,
+hl_history_draft_get(struct hl_history *s, char **yaml, size_t *len,
     char file[256])
 {
 	return history_read_yaml(s, "SELECT yaml, file FROM menu_draft"
@@ -307,7 +450,7 @@ hl_history_draft_get(struct hl_store *s, char **yaml, size_t *len,
 
 /* Removes the draft. */
 int
-hl_history_draft_clear(struct hl_store *s)
+hl_history_draft_clear(struct hl_history *s)
 {
 	return history_exec(s, "DELETE FROM menu_draft");
 }
