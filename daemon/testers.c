@@ -37,8 +37,8 @@ hl_testers_new(char *list, const char *region, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	for (tok = strtok_r(list, ", \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", \t", &save)) {
+	for (tok = strtok_r(list, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
 		pos++;
 		if (t->n == TESTERS_MAX) {
 			snprintf(err, errlen, "more than %d test numbers",

@@ -17,9 +17,9 @@
 struct hl_testers;
 
 /*
- * Reads a list of numbers separated by commas or white space, normalised
- * with region.  Takes the list by value and wipes it (the caller passes its
- * own copy; it is overwritten with zero bytes).  On a bad entry returns
+ * Reads a list of numbers separated by commas (spaces inside a number are
+ * fine: "+31 6 1234 5678"), normalised with region.  Overwrites the list
+ * with zero bytes (the caller passes its own copy).  On a bad entry returns
  * NULL with err naming the entry by position, never by its digits.  An
  * empty list gives an empty set.
  */
