@@ -266,8 +266,10 @@ control_permissions(const char *path, const char *group, char *err,
 	}
 	if (chown(path, (uid_t)-1, gr->gr_gid) == -1 ||
 	    chmod(path, 0660) == -1) {
-		snprintf(err, len, "%s: cannot give it group '%s': %s", path,
-		    group, strerror(errno));
+		snprintf(err, len, "%s: cannot give it group '%s': %s (the "
+		    "daemon's user must be a member of the group; under "
+		    "systemd: SupplementaryGroups=%s)", path, group,
+		    strerror(errno), group);
 		return -1;
 	}
 	return control_open_parent(path, gr->gr_gid, err, len);

@@ -66,6 +66,9 @@ struct core_count {
 /* A loaded tree version; the list's head is the live tree. */
 struct core_tree {
 	struct hl_menu *tree;
+	bool draft;		/* loaded as a draft: never counted, and its
+				 * version never goes live unless it is the
+				 * current draft being published */
 	struct core_tree *next;
 };
 
@@ -204,6 +207,17 @@ hl_core_tree(const struct hl_core *core)
 	return core->trees->tree;
 }
 
+/* Finds a loaded tree's entry by version; NULL if it is gone. */
+static const struct core_tree *
+core_tree_entry(const struct hl_core *core, const char *version)
+{
+	for (const struct core_tree *t = core->trees; t != NULL; t = t->next) {
+		if (strcmp(t->tree->version, version) == 0)
+			return t;
+	}
+	return NULL;
+}
+
 /* Finds a loaded tree by version; NULL if it is gone. */
 static const struct hl_menu *
 core_tree_find(const struct hl_core *core, const char *version)
@@ -248,8 +262,13 @@ hl_core_make_live(struct hl_core *core, const char *version)
 	if (*pp == NULL)
 		return 1;
 	t = *pp;
+	/* An earlier draft still serving test sessions is not what its
+	 * version may name later. */
+	if (t->draft && t->tree != core->draft)
+		return -1;
 	if (t->tree == core->draft)
 		core->draft = NULL;
+	t->draft = false;
 	if (t != core->trees) {
 		*pp = t->next;
 		t->next = core->trees;
@@ -280,6 +299,7 @@ hl_core_set_draft(struct hl_core *core, struct hl_menu *tree)
 	if (t == NULL)
 		return -1;
 	t->tree = tree;
+	t->draft = true;
 	t->next = core->trees->next;
 	core->trees->next = t;
 	core->draft = tree;
@@ -292,6 +312,15 @@ bool
 hl_core_has_version(const struct hl_core *core, const char *version)
 {
 	return core_tree_find(core, version) != NULL;
+}
+
+/* Returns true if a loaded tree of that version was loaded as a draft. */
+bool
+hl_core_is_draft_version(const struct hl_core *core, const char *version)
+{
+	const struct core_tree *t = core_tree_entry(core, version);
+
+	return t != NULL && t->draft;
 }
 
 /* Returns the draft, or NULL. */
@@ -840,7 +869,7 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 	core_batch(core);
 	hl_store_day(now, day);
 	/* A draft is tried by test numbers: its screens are not usage. */
-	if (tree != core->draft) {
+	if (!hl_core_is_draft_version(core, tree->version)) {
 		if (r->started)
 			core_count(core, day, r->counted_node, in->channel,
 			    r->state.lang, HL_COUNT_START);

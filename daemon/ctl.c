@@ -5,12 +5,14 @@
  * tree and the control socket client.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -148,6 +150,32 @@ ctl_open_store_ro(struct ctl *ctl)
 	return store;
 }
 
+/* Returns true (and says so) if a daemon holds the state directory's lock:
+ * then its socket merely did not answer (another path in the config, or
+ * still starting), and staging behind its back would be wrong. */
+static bool
+ctl_daemon_holds_lock(struct ctl *ctl)
+{
+	char path[4200];
+	int fd;
+	bool held;
+
+	if (hl_settings_lock_path(&ctl->settings, path, sizeof path) == -1 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return false;
+	held = flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK;
+	close(fd);
+	if (held)
+		ctl_err(ctl, "helplined is running (it holds %s) but its control "
+		    "socket did not answer: check [control] socket in the config "
+		    "you gave (-c), or try again once it has started", "helplined "
+		    "draait (het houdt %s vast) maar de control-socket antwoordde "
+		    "niet: controleer [control] socket in de opgegeven "
+		    "configuratie (-c), of probeer het opnieuw als het gestart "
+		    "is", path);
+	return held;
+}
+
 /* Opens the menu history. */
 struct hl_history *
 ctl_open_history(struct ctl *ctl, bool readonly)
@@ -169,6 +197,8 @@ ctl_open_history(struct ctl *ctl, bool readonly)
 		    "statusmap gedraaid? (zie -s en -c)", path);
 		return NULL;
 	}
+	if (!readonly && ctl_daemon_holds_lock(ctl))
+		return NULL;
 	if ((h = hl_history_open(path, readonly, err, sizeof err)) == NULL)
 		ctl_err(ctl, "%s", "%s", err);
 	return h;

@@ -265,6 +265,11 @@ rollback_stage(struct ctl *ctl, const char *version, const char *message)
 
 	if (hist == NULL)
 		return CTL_TROUBLE;
+	if (version != NULL && strlen(version) >= sizeof target) {
+		ctl_err(ctl, "no published version has a name that long",
+		    "geen gepubliceerde versie heeft zo'n lange naam");
+		goto out;
+	}
 	if (version != NULL)
 		snprintf(target, sizeof target, "%s", version);
 	else if (hl_history_previous(hist, target) != 0) {
@@ -363,8 +368,20 @@ draft_stage(struct ctl *ctl, const struct hl_menu *tree, const char *yaml,
 	struct hl_history *hist = ctl_open_history(ctl, false);
 	int rc;
 
+	char *kept;
+	size_t kept_len;
+
 	if (hist == NULL)
 		return CTL_TROUBLE;
+	if (tree != NULL && hl_history_yaml(hist, tree->version, &kept,
+	    &kept_len, NULL) == 0) {
+		free(kept);
+		hl_history_close(hist);
+		ctl_err(ctl, "version %s was published before; give the draft "
+		    "a new `version:`", "versie %s is eerder gepubliceerd; geef "
+		    "het concept een nieuwe `version:`", tree->version);
+		return CTL_REFUSED;
+	}
 	rc = tree != NULL ? hl_history_draft_put(hist, tree, yaml, len,
 	    time(NULL)) : hl_history_draft_clear(hist);
 	hl_history_close(hist);

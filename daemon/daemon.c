@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -47,6 +48,7 @@ struct daemon {
 	struct hl_config *config;
 	struct hl_store *store;
 	struct hl_history *history;	/* published menu versions */
+	int lock_fd;			/* flock on helplined.lock */
 	struct hl_core *core;
 	struct hl_http *http;
 	struct hl_menu_admin *menus;
@@ -174,6 +176,32 @@ daemon_mkdirs(const char *path)
 	return 0;
 }
 
+/*
+ * Takes the state directory for this process alone, before anything in it
+ * is touched: a second helplined on the same directory stops here, and
+ * helplinectl knows a daemon runs even when its socket does not answer.
+ * The descriptor is held (and the lock with it) until exit.
+ */
+static int
+daemon_lock(struct daemon *d, char *err, size_t len)
+{
+	char path[4200];
+
+	if (hl_settings_lock_path(&d->settings, path, sizeof path) == -1 ||
+	    (d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+	    0600)) == -1) {
+		snprintf(err, len, "%.300s: cannot open the lock file: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, len, "%.300s: another helplined uses this state "
+		    "directory", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Opens the store in the state directory. */
 static int
 daemon_open_store(struct daemon *d, char *err, size_t len)
@@ -191,6 +219,8 @@ daemon_open_store(struct daemon *d, char *err, size_t len)
 		    strerror(errno));
 		return -1;
 	}
+	if (daemon_lock(d, err, len) == -1)
+		return -1;
 	d->store = hl_store_open(path, err, len);
 	if (d->store == NULL)
 		return -1;
@@ -518,6 +548,8 @@ daemon_free(struct daemon *d)
 	hl_metrics_free(d->metrics);
 	hl_history_close(d->history);
 	hl_store_close(d->store);
+	if (d->lock_fd != -1)
+		close(d->lock_fd);
 	if (d->grace_ev != NULL)
 		event_free(d->grace_ev);
 	for (size_t i = 0; i < 3; i++) {
@@ -553,7 +585,7 @@ daemon_overrides(struct daemon *d, const struct hl_daemon_args *args)
 int
 hl_daemon_run(const struct hl_daemon_args *args)
 {
-	struct daemon d = { .console = args->console };
+	struct daemon d = { .console = args->console, .lock_fd = -1 };
 	char err[DAEMON_ERR_LEN] = "";
 	enum hl_log_level level;
 	struct hl_menu *tree = NULL;

@@ -242,6 +242,16 @@ menu_admin_load_draft(struct hl_menu_admin *ma)
 		    "loaded");
 		return;
 	}
+	/* A draft staged under a published version would make a rollback
+	 * to that version serve the draft. */
+	if (hl_history_yaml(ma->history, tree->version, &yaml, &len,
+	    NULL) == 0) {
+		free(yaml);
+		hl_log_warn("the kept draft has version %s, which was "
+		    "published; not loaded", tree->version);
+		hl_menu_free(tree);
+		return;
+	}
 	if (hl_core_set_draft(ma->core, tree) == -1)
 		hl_menu_free(tree);
 }
@@ -252,8 +262,8 @@ hl_menu_admin_reload(struct hl_menu_admin *ma)
 {
 	const struct hl_menu *live = hl_core_tree(ma->core);
 	struct hl_menu *tree;
-	char *yaml;
-	size_t len;
+	char *yaml, *kept = NULL;
+	size_t len, kept_len;
 	int rc;
 
 	if (ma->settings->menu_file == NULL) {
@@ -271,6 +281,18 @@ hl_menu_admin_reload(struct hl_menu_admin *ma)
 	if (strcmp(tree->version, live->version) == 0) {
 		hl_log_info("reload: version %s is already live",
 		    tree->version);
+		goto out;
+	}
+	/* Only a version never seen goes live on SIGHUP: a reload (say, by
+	 * `systemctl reload`) must not undo a coordinator's publish by
+	 * bringing back an older file, nor take over a draft's version. */
+	if (hl_history_yaml(ma->history, tree->version, &kept, &kept_len,
+	    NULL) == 0 || hl_core_is_draft_version(ma->core,
+	    tree->version)) {
+		free(kept);
+		hl_log_info("reload: version %s of the file was used before; "
+		    "still serving version %s (raise `version:` to publish "
+		    "the file)", tree->version, live->version);
 		goto out;
 	}
 	if ((rc = hl_history_record(ma->history, HL_HISTORY_RELOAD, tree,
@@ -396,28 +418,37 @@ menu_admin_live_changed(const char *version, const char *previous,
 	return r;
 }
 
-/* Refuses to publish a tree with the draft's version unless it is the
- * draft itself.  Returns NULL if fine, else the refusal. */
+/*
+ * Refuses a tree whose version a draft holds, unless it is the current
+ * draft itself (same YAML): that is publishing what was tried.  An earlier
+ * draft still serving test sessions, or the draft with other content,
+ * would make one version name two contents.  Returns NULL if fine, else
+ * the refusal.
+ */
 static json_t *
-menu_admin_draft_clash(struct hl_menu_admin *ma, const struct hl_menu *tree,
-    const struct menu_admin_request *r)
+menu_admin_draft_clash(struct hl_menu_admin *ma, const char *version,
+    const char *yaml, size_t len)
 {
 	const struct hl_menu *draft = hl_core_draft(ma->core);
-	char *yaml = NULL;
-	size_t len;
+	char *kept = NULL;
+	size_t kept_len;
 	bool same;
 
-	if (draft == NULL || strcmp(draft->version, tree->version) != 0)
+	if (!hl_core_is_draft_version(ma->core, version))
 		return NULL;
-	if (hl_history_draft_get(ma->history, &yaml, &len, NULL) != 0)
+	if (draft == NULL || strcmp(draft->version, version) != 0)
+		return menu_admin_error("version_exists", "version %s is held "
+		    "by an earlier draft still serving test sessions: raise "
+		    "`version:`", version);
+	if (hl_history_draft_get(ma->history, &kept, &kept_len, NULL) != 0)
 		return menu_admin_error("store", "cannot read the draft");
-	same = len == r->len && memcmp(yaml, r->yaml, len) == 0;
-	free(yaml);
+	same = kept_len == len && memcmp(kept, yaml, len) == 0;
+	free(kept);
 	if (same)
 		return NULL;
 	return menu_admin_error("version_exists", "the draft has version %s "
 	    "with other content; raise `version:` or update the draft first",
-	    tree->version);
+	    version);
 }
 
 /* Records and swaps in a checked tree (takes ownership).  Returns NULL on
@@ -443,11 +474,17 @@ menu_admin_go_live(struct hl_menu_admin *ma, enum hl_history_action action,
 		hl_menu_free(tree);
 		return e;
 	}
-	if (hl_core_make_live(ma->core, tree->version) == 0)
+	rc = hl_core_make_live(ma->core, tree->version);
+	if (rc == 0)
 		hl_menu_free(tree);
-	else if (hl_core_publish(ma->core, tree) == -1) {
+	else if (rc == -1 || hl_core_publish(ma->core, tree) == -1) {
+		/* Cannot happen after menu_admin_draft_clash(); out of
+		 * memory otherwise.  The history holds an event the core
+		 * did not follow: say so. */
 		hl_menu_free(tree);
-		return menu_admin_error("internal", "out of memory");
+		hl_log_err("menu: recorded version could not go live");
+		return menu_admin_error("internal", "the version was recorded "
+		    "but could not go live; see the daemon's log");
 	}
 	if (was_draft && hl_history_draft_clear(ma->history) == -1)
 		hl_log_warn("history: cannot remove the published draft");
@@ -486,7 +523,8 @@ menu_admin_publish(struct hl_menu_admin *ma, json_t *req)
 		hl_menu_free(tree);
 		goto out;
 	}
-	if ((resp = menu_admin_draft_clash(ma, tree, &r)) != NULL) {
+	if ((resp = menu_admin_draft_clash(ma, tree->version, r.yaml,
+	    r.len)) != NULL) {
 		hl_menu_free(tree);
 		goto out;
 	}
@@ -520,6 +558,9 @@ menu_admin_rollback(struct hl_menu_admin *ma, json_t *req)
 	diags.lang = json_string_value(json_object_get(req, "lang"));
 	snprintf(previous, sizeof previous, "%s",
 	    hl_core_tree(ma->core)->version);
+	if (version != NULL && strlen(version) >= sizeof target)
+		return menu_admin_error("no_such_version", "no published "
+		    "version has a name that long");
 	if (version != NULL)
 		snprintf(target, sizeof target, "%s", version);
 	else if ((rc = hl_history_previous(ma->history, target)) != 0)
@@ -534,6 +575,8 @@ menu_admin_rollback(struct hl_menu_admin *ma, json_t *req)
 		return menu_admin_error(rc == 1 ? "no_such_version" : "store",
 		    rc == 1 ? "no published version %s (see helplinectl "
 		    "history)" : "cannot read version %s", target);
+	if ((resp = menu_admin_draft_clash(ma, target, yaml, len)) != NULL)
+		goto out;
 	tree = menu_admin_parse(ma, file, yaml, len, &diags);
 	if (tree == NULL) {
 		resp = menu_admin_check_failed(&diags);

@@ -86,6 +86,13 @@ hl_settings_history_path(const struct hl_settings *s, char *path, size_t len)
 	return settings_in_state_dir(s, "menus.db", path, len);
 }
 
+/* Writes the lock file path. */
+int
+hl_settings_lock_path(const struct hl_settings *s, char *path, size_t len)
+{
+	return settings_in_state_dir(s, "helplined.lock", path, len);
+}
+
 /* Writes the control socket path. */
 int
 hl_settings_socket_path(const struct hl_settings *s, char *path, size_t len)

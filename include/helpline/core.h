@@ -107,8 +107,10 @@ int hl_core_submit(struct hl_core *, const struct hl_inbound *,
 int hl_core_publish(struct hl_core *, struct hl_menu *tree);
 
 /* Makes a loaded tree live again: an older version still serving open
- * sessions (a rollback), or the draft (publishing what was tried).
- * Returns 0; 1 if no loaded tree has that version. */
+ * sessions (a rollback), or the current draft (publishing what was
+ * tried).  Returns 0; 1 if no loaded tree has that version; -1 if it is
+ * an earlier draft still serving test sessions (its version may not name
+ * what it holds: the caller refuses). */
 int hl_core_make_live(struct hl_core *, const char *version);
 
 struct hl_testers;
@@ -123,6 +125,10 @@ int hl_core_set_draft(struct hl_core *, struct hl_menu *tree);
 /* Returns true if a tree of that version is loaded (live, draft, or an
  * older one still serving open sessions). */
 bool hl_core_has_version(const struct hl_core *, const char *version);
+
+/* Returns true if a loaded tree of that version came in as a draft (the
+ * current one, or an earlier one still serving test sessions). */
+bool hl_core_is_draft_version(const struct hl_core *, const char *version);
 
 /* Returns the draft tree, or NULL. */
 const struct hl_menu *hl_core_draft(const struct hl_core *);

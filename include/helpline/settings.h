@@ -48,6 +48,11 @@ int hl_settings_db_path(const struct hl_settings *, char *path, size_t len);
 int hl_settings_history_path(const struct hl_settings *, char *path,
     size_t len);
 
+/* Writes the lock file path (<state dir>/helplined.lock): a running
+ * daemon holds an exclusive flock on it.  Returns 0 or -1. */
+int hl_settings_lock_path(const struct hl_settings *, char *path,
+    size_t len);
+
 /* Writes the control socket path (configured, or <state dir>/control.sock).
  * Returns 0 or -1. */
 int hl_settings_socket_path(const struct hl_settings *, char *path,

@@ -5,6 +5,7 @@ stats after a scripted day, and the control socket's group permission."""
 import json
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import tempfile
@@ -141,6 +142,36 @@ trees = {t["version"]: t for t in json.loads(out)["trees"]}
 check(trees["2026-11-23.2"]["live"] and "2026-11-23.1" in trees,
       "status: v2 live, v1 kept for its open sessions")
 
+# A SIGHUP (systemctl reload) with the old file must not undo the publish.
+d.signal(signal.SIGHUP)
+wait_for(lambda: "was used before" in d.log(), 10, "the reload to pass")
+check(d.reply("+31612341008", "hallo") and
+      d.reply("+31612341008", "1").startswith("Signalen (v2)"),
+      "SIGHUP with the old file keeps the published v2 live")
+
+# A second daemon on the same state directory stops before touching it.
+before = ctl(d, "history", "--format", "json")[1]
+second = subprocess.run([os.path.join(BUILDDIR, "helplined"), "-s", d.state,
+                         "-p", "0", "--admin-port", "0", "--menu", V3],
+                        capture_output=True, text=True, timeout=30)
+check(second.returncode == 1 and "another helplined uses this state "
+      "directory" in second.stderr, "a second daemon is refused: %r"
+      % second.stderr[-300:])
+check(ctl(d, "history", "--format", "json")[1] == before,
+      "the refused second daemon wrote nothing to the history")
+
+# A socket that does not answer while the daemon runs is no reason to stage.
+other_cfg = os.path.join(WORK, "other.conf")
+with open(other_cfg, "w") as f:
+    f.write("[control]\nsocket = %s/nowhere.sock\n" % WORK)
+p = subprocess.run([HELPLINECTL, "--lang", "en", "-c", other_cfg, "-s",
+                    d.state, "publish", "-m", "x", V3], capture_output=True,
+                   text=True, timeout=60)
+check(p.returncode == 2 and "is running" in p.stderr, "no staging behind a "
+      "running daemon's back: %r" % p.stderr)
+check(ctl(d, "history", "--format", "json")[1] == before,
+      "nothing was staged")
+
 # --- a broken publish changes nothing ---------------------------------------
 before = ctl(d, "history", "--format", "json")[1]
 rc, out, err = ctl(d, "publish", "-m", "oops", BROKEN)
@@ -196,11 +227,31 @@ d.reply(TESTER, "STOP")
 check(d.reply(TESTER, "hallo") and
       d.reply(TESTER, "1").startswith("Signalen (concept)"),
       "after refused drafts the test number still sees the first draft")
+other_content = menu_file("v3c.yaml", "2026-11-23.3-draft", "Anders nog.")
+rc, out, err = ctl(d, "publish", "-m", "not the draft", other_content)
+check(rc == 1 and "other content" in err, "publishing other content under "
+      "the draft's version is refused: %r" % err)
 rc, out, err = ctl(d, "publish", "-m", "draft approved", V3)
 check(rc == 0, "publishing the draft's file makes it live: %r" % err)
 check(d.reply("+31612341006", "hallo") and
       d.reply("+31612341006", "1").startswith("Signalen (concept)"),
       "the published draft serves everyone")
+
+# An earlier draft still serving a test session keeps its version.
+V5 = menu_file("v5.yaml", "2026-11-23.5-draft", "Signalen (concept 2).")
+check(ctl(d, "draft", V5)[0] == 0, "second draft set")
+d.reply(TESTER, "STOP")
+check(d.reply(TESTER, "hallo") and
+      d.reply(TESTER, "1").startswith("Signalen (concept 2)"),
+      "the test number is on the second draft")
+check(ctl(d, "draft", "--clear")[0] == 0, "draft cleared")
+V5B = menu_file("v5b.yaml", "2026-11-23.5-draft", "Signalen (ander).")
+rc, out, err = ctl(d, "publish", "-m", "reuse", V5B)
+check(rc == 1 and "earlier draft" in err, "a version an earlier draft "
+      "still holds is refused: %r" % err)
+d.reply(TESTER, "0")
+check(d.reply(TESTER, "1").startswith("Signalen (concept 2)"),
+      "the test session finishes on the cleared draft")
 
 # --- the control socket refuses a user outside its group ---------------------
 if os.geteuid() == 0:
@@ -234,6 +285,9 @@ for root, _, files in os.walk(d.dir):
               "no test number in %s" % name)
 
 # --- staging while the daemon is down ----------------------------------------
+rc, out, err = ctl(d, "draft", V1)
+check(rc == 1 and "published before" in err, "a draft under a published "
+      "version is refused while the daemon is down: %r" % err)
 V4 = menu_file("v4.yaml", "2026-11-23.4", "Signalen (klaargezet).")
 rc, out, err = ctl(d, "publish", "-m", "while down", V4)
 check(rc == 0 and "staged" in out and "next start" in out,
