@@ -222,11 +222,9 @@ core_tree_entry(const struct hl_core *core, const char *version)
 static const struct hl_menu *
 core_tree_find(const struct hl_core *core, const char *version)
 {
-	for (const struct core_tree *t = core->trees; t != NULL; t = t->next) {
-		if (strcmp(t->tree->version, version) == 0)
-			return t->tree;
-	}
-	return NULL;
+	const struct core_tree *t = core_tree_entry(core, version);
+
+	return t != NULL ? t->tree : NULL;
 }
 
 /* Makes a new tree live. */
