@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "helpline/core.h"
+#include "helpline/testers.h"
 #include "helpline/menu.h"
 #include "helpline/metrics.h"
 #include "helpline/store.h"
@@ -293,6 +294,50 @@ test_publish_pins_sessions(void **state)
 	assert_int_equal(hl_core_expire(f->core), 0);
 	say(f, "+31611111111", "hoi", HL_CHANNEL_SMS, NULL);
 	assert_true(strncmp(f->reply, "Nieuw.", 6) == 0);
+}
+
+/* A draft serves only test numbers, is not counted, and goes live when
+ * promoted; an earlier draft's version never goes live. */
+static void
+test_draft_for_testers(void **state)
+{
+	struct fixture *f = *state;
+	char list[] = "+31655555555", err[128], day[11];
+	struct hl_testers *t = hl_testers_new(list, "NL", err, sizeof err);
+	uint64_t n = 99;
+
+	assert_non_null(t);
+	hl_core_set_testers(f->core, t);
+	assert_int_equal(hl_core_testers(f->core), 1);
+	assert_int_equal(hl_core_set_draft(f->core, load(MENU("d1",
+	    "Concept."))), 0);
+	assert_true(strncmp(say(f, "0655555555", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Concept.", 8) == 0);
+	assert_true(strncmp(say(f, "+31666666666", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
+	hl_store_day(time(NULL), day);
+	assert_int_equal(hl_store_counter_get(f->store, day, "home", "sms",
+	    "nl", HL_COUNT_START, &n), 0);
+	assert_int_equal(n, 1);		/* the tester's start is not usage */
+	assert_true(hl_core_is_draft_version(f->core, "d1"));
+
+	/* Replaced by another draft: d1 finishes the tester's session but
+	 * can no longer go live under its version. */
+	assert_int_equal(hl_core_set_draft(f->core, load(MENU("d2",
+	    "Concept twee."))), 0);
+	assert_int_equal(hl_core_make_live(f->core, "d1"), -1);
+	assert_true(strncmp(say(f, "0655555555", "00", HL_CHANNEL_SMS,
+	    NULL), "Concept.", 8) == 0);
+	/* The current draft is promoted; v1 is live again by make_live. */
+	assert_int_equal(hl_core_make_live(f->core, "d2"), 0);
+	assert_null(hl_core_draft(f->core));
+	assert_string_equal(hl_core_tree(f->core)->version, "d2");
+	assert_false(hl_core_is_draft_version(f->core, "d2"));
+	assert_int_equal(hl_core_make_live(f->core, "v1"), 0);
+	assert_string_equal(hl_core_tree(f->core)->version, "v1");
+	assert_int_equal(hl_core_make_live(f->core, "nope"), 1);
+	assert_true(strncmp(say(f, "+31677777777", "hoi", HL_CHANNEL_SMS,
+	    NULL), "Start.", 6) == 0);
 }
 
 static void
@@ -689,6 +734,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_forget_is_committed_before_the_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_publish_pins_sessions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draft_for_testers,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ussd_final_screen_ends,
 		    setup, teardown),
