@@ -8,14 +8,14 @@
  * message.  synchronous=FULL: a publish is rare and must survive a power
  * cut once it has been answered.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <sqlite3.h>

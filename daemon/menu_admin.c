@@ -55,9 +55,9 @@ hl_menu_admin_free(struct hl_menu_admin *ma)
 	free(ma);
 }
 
-/* Gives the core. */
 static void menu_admin_load_draft(struct hl_menu_admin *);
 
+/* Gives the core and loads the kept draft onto it. */
 void
 hl_menu_admin_attach(struct hl_menu_admin *ma, struct hl_core *core)
 {
