@@ -26,6 +26,7 @@
 
 #define CONTROL_TIMEOUT_S 30
 #define CONTROL_MAX_READ (1 << 20)
+#define CONTROL_MAX_CONNS 16	/* coordinators, not crowds */
 
 struct control_conn {
 	struct hl_control *ctl;
@@ -39,6 +40,7 @@ struct hl_control {
 	struct event_base *base;
 	struct evconnlistener *listener;
 	struct control_conn *conns;
+	size_t n_conns;
 	hl_control_cb cb;
 	void *arg;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -52,8 +54,10 @@ control_conn_close(struct control_conn *c)
 
 	while (*pp != NULL && *pp != c)
 		pp = &(*pp)->next;
-	if (*pp != NULL)
+	if (*pp != NULL) {
 		*pp = c->next;
+		c->ctl->n_conns--;
+	}
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -164,6 +168,12 @@ control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	(void)l;
 	(void)sa;
 	(void)salen;
+	if (ctl->n_conns == CONTROL_MAX_CONNS) {
+		/* Each holds up to a menu in memory: bound them. */
+		free(c);
+		evutil_closesocket(fd);
+		return;
+	}
 	if (c == NULL || (c->bev = bufferevent_socket_new(ctl->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		free(c);
@@ -173,6 +183,7 @@ control_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->ctl = ctl;
 	c->next = ctl->conns;
 	ctl->conns = c;
+	ctl->n_conns++;
 	bufferevent_setcb(c->bev, control_read_cb, control_write_cb,
 	    control_event_cb, c);
 	/* A menu arrives in one read, not in a hundred slices each waiting

@@ -888,6 +888,8 @@ core_record(struct hl_core *core, const struct hl_inbound *in,
 	    hl_channel_name(in->channel));
 	s->page = r->state.page;
 	s->flags = r->state.resume_offered ? HL_SESSION_RESUME_OFFERED : 0;
+	if (hl_core_is_draft_version(core, tree->version))
+		s->flags |= HL_SESSION_DRAFT;
 	s->expires_at = now + (in->channel == HL_CHANNEL_USSD ?
 	    core->opts.ussd_idle : core->opts.sms_idle);
 	core_session_put(core, s);

@@ -88,7 +88,8 @@ static const char *const store_sql[STMT__MAX] = {
 	[STMT_DROPOFF] =
 	    "INSERT INTO counters (day, node, channel, lang, kind, n)"
 	    " SELECT ?1, node, channel, lang, ?2, count(*) FROM sessions"
-	    " WHERE expires_at <= ?3 GROUP BY node, channel, lang"
+	    " WHERE expires_at <= ?3 AND (flags & 2) = 0"
+	    " GROUP BY node, channel, lang"
 	    " ON CONFLICT (day, node, channel, lang, kind)"
 	    " DO UPDATE SET n = n + excluded.n",
 	[STMT_EXPIRE] = "DELETE FROM sessions WHERE expires_at <= ?1",
@@ -792,7 +793,7 @@ hl_store_session_get(struct hl_store *s, const struct hl_pseudonym *who,
 		memcpy(found.dialog.mac, sqlite3_column_blob(st, 6),
 		    sizeof found.dialog.mac);
 	found.flags = (unsigned)sqlite3_column_int64(st, 7) &
-	    HL_SESSION_RESUME_OFFERED;
+	    (HL_SESSION_RESUME_OFFERED | HL_SESSION_DRAFT);
 	*out = found;
 	rc = 0;
 out:

@@ -43,6 +43,9 @@ struct hl_session {
 
 /* The caller was offered to resume a dropped USSD session. */
 #define HL_SESSION_RESUME_OFFERED 0x1u
+/* The session runs on a draft (a test number's): its drop-off is no
+ * usage, so the expiry sweep does not count it. */
+#define HL_SESSION_DRAFT 0x2u
 
 /* Counter kinds: what a message resolved to (DESIGN.md section 5 rule 4). */
 enum hl_counter_kind {
@@ -109,7 +112,8 @@ int hl_store_session_put(struct hl_store *, const struct hl_session *);
 int hl_store_session_delete(struct hl_store *, const struct hl_pseudonym *);
 
 /* Deletes every session expired by `now`, first adding one DROPOFF count
- * per expired session to (day of `now`, its node, channel, language); then
+ * per expired session (but those flagged HL_SESSION_DRAFT) to (day of
+ * `now`, its node, channel, language); then
  * commits and checkpoints.  *purged (may be NULL) receives the number
  * deleted.  Returns 0 or -1. */
 int hl_store_expire(struct hl_store *, int64_t now, unsigned *purged);

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket as socketlib
 import sqlite3
 import subprocess
 import tempfile
@@ -171,6 +172,44 @@ check(p.returncode == 2 and "is running" in p.stderr, "no staging behind a "
       "running daemon's back: %r" % p.stderr)
 check(ctl(d, "history", "--format", "json")[1] == before,
       "nothing was staged")
+
+# The control transport: bad requests answered, connections bounded.
+
+
+
+def raw(line):
+    c = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+    c.connect(os.path.join(d.state, "control.sock"))
+    c.sendall(line)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = c.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    c.close()
+    return json.loads(data) if data else None
+
+
+check(raw(b"not json\n")["error"] == "bad_request", "a line that is not "
+      "JSON is refused")
+check(raw(b'{"cmd": "format-disk"}\n')["error"] == "bad_request",
+      "an unknown command is refused")
+check(raw(b'{"cmd": "publish", "yaml": 5}\n')["error"] == "bad_request",
+      "a publish without YAML text is refused")
+idle = []
+for _ in range(16):
+    c = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+    c.connect(os.path.join(d.state, "control.sock"))
+    idle.append(c)
+extra = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
+extra.connect(os.path.join(d.state, "control.sock"))
+extra.settimeout(5)
+check(extra.recv(16) == b"", "a 17th open connection is closed at once")
+extra.close()
+for c in idle:
+    c.close()
+wait_for(lambda: ctl(d, "status")[0] == 0, 10, "the socket to serve again")
 
 # --- a broken publish changes nothing ---------------------------------------
 before = ctl(d, "history", "--format", "json")[1]

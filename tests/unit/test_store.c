@@ -303,6 +303,10 @@ test_expire_dropoff(void **state)
 	}
 	session_fill(&s, seed++, "home", "v1", "en", "sms", NOW - 3600);
 	assert_int_equal(hl_store_session_put(f->store, &s), 0);
+	/* Expired on a draft: deleted, not counted. */
+	session_fill(&s, seed++, "signals", "d1", "en", "ussd", NOW);
+	s.flags = HL_SESSION_DRAFT;
+	assert_int_equal(hl_store_session_put(f->store, &s), 0);
 	/* Live: 4 on home/sms/nl. */
 	for (int i = 0; i < 4; i++) {
 		session_fill(&s, seed++, "home", "v1", "nl", "sms", NOW + 1);
@@ -312,7 +316,7 @@ test_expire_dropoff(void **state)
 	    "sms", "nl", HL_COUNT_DROPOFF, 10), 0);
 
 	assert_int_equal(hl_store_expire(f->store, NOW, &n), 0);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_int_equal(hl_store_session_count(f->store, &n), 0);
 	assert_int_equal(n, 4);
 
