@@ -176,7 +176,6 @@ check(ctl(d, "history", "--format", "json")[1] == before,
 # The control transport: bad requests answered, connections bounded.
 
 
-
 def raw(line):
     c = socketlib.socket(socketlib.AF_UNIX, socketlib.SOCK_STREAM)
     c.connect(os.path.join(d.state, "control.sock"))
