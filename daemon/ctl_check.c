@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "helpline/diag_json.h"
 #include "helpline/menu.h"
 #include "ctl.h"
 
@@ -51,17 +52,8 @@ check_usage(struct ctl *ctl, FILE *f)
 static json_t *
 check_json(const char *path, const struct hl_diags *d, bool accepted)
 {
-	json_t *items = json_array();
+	json_t *items = hl_diags_json(d);
 
-	for (size_t i = 0; items != NULL && i < d->n; i++) {
-		const struct hl_diag *g = &d->items[i];
-
-		json_array_append_new(items, json_pack("{s:s,s:s,s:I,s:I,"
-		    "s:s?,s:s}", "severity", g->severity == HL_DIAG_ERROR ?
-		    "error" : "warning", "file", g->file, "line",
-		    (json_int_t)g->line, "column", (json_int_t)g->column,
-		    "node", g->node, "message", g->message));
-	}
 	return json_pack("{s:s,s:b,s:I,s:I,s:o}", "file", path, "accepted",
 	    accepted, "errors", (json_int_t)d->n_errors, "warnings",
 	    (json_int_t)(d->n - d->n_errors), "findings", items);

@@ -98,6 +98,16 @@ menu_load(struct ctl *ctl, const char *path, char **yaml, size_t *len)
 	return tree;
 }
 
+/* Says a change was staged for the daemon's next start. */
+static void
+menu_say_staged(struct ctl *ctl, const char *version)
+{
+	printf(ctl_tr(ctl, "helplined is not running: version %s is staged "
+	    "and goes live at its next start.\n", "helplined draait niet: "
+	    "versie %s staat klaar en gaat live bij de volgende start.\n"),
+	    version);
+}
+
 /* Prints a refusal of the daemon with its findings. */
 static int
 menu_refused(struct ctl *ctl, json_t *resp)
@@ -192,10 +202,7 @@ publish_stage(struct ctl *ctl, const struct hl_menu *tree, const char *yaml,
 		    "niet schrijven");
 		return CTL_TROUBLE;
 	}
-	printf(ctl_tr(ctl, "helplined is not running: version %s is staged "
-	    "and goes live at its next start.\n", "helplined draait niet: "
-	    "versie %s staat klaar en gaat live bij de volgende start.\n"),
-	    tree->version);
+	menu_say_staged(ctl, tree->version);
 	return CTL_OK;
 }
 
@@ -295,10 +302,7 @@ rollback_stage(struct ctl *ctl, const char *version, const char *message)
 		rc = CTL_TROUBLE;
 		goto out;
 	}
-	printf(ctl_tr(ctl, "helplined is not running: version %s is staged "
-	    "and goes live at its next start.\n", "helplined draait niet: "
-	    "versie %s staat klaar en gaat live bij de volgende start.\n"),
-	    target);
+	menu_say_staged(ctl, target);
 	rc = CTL_OK;
 out:
 	hl_diags_clear(&d);

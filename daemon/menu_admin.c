@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "helpline/core.h"
+#include "helpline/diag_json.h"
 #include "helpline/file.h"
 #include "helpline/history.h"
 #include "helpline/log.h"
@@ -336,24 +337,6 @@ menu_admin_error(const char *code, const char *fmt, ...)
 	    msg);
 }
 
-/* Returns the findings as a JSON array. */
-static json_t *
-menu_admin_findings(const struct hl_diags *diags)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a != NULL && i < diags->n; i++) {
-		const struct hl_diag *g = &diags->items[i];
-
-		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:I,s:s?,"
-		    "s:s}", "severity", g->severity == HL_DIAG_ERROR ?
-		    "error" : "warning", "file", g->file, "line",
-		    (json_int_t)g->line, "column", (json_int_t)g->column,
-		    "node", g->node, "message", g->message));
-	}
-	return a;
-}
-
 /* Returns the refusal of a tree with errors. */
 static json_t *
 menu_admin_check_failed(const struct hl_diags *diags)
@@ -362,7 +345,7 @@ menu_admin_check_failed(const struct hl_diags *diags)
 	    "nothing changed", diags->n_errors);
 
 	if (r != NULL)
-		json_object_set_new(r, "findings", menu_admin_findings(diags));
+		json_object_set_new(r, "findings", hl_diags_json(diags));
 	return r;
 }
 
@@ -414,7 +397,7 @@ menu_admin_live_changed(const char *version, const char *previous,
 	    version, "previous", previous, "ms", menu_admin_ms_since(start));
 
 	if (r != NULL && diags != NULL)
-		json_object_set_new(r, "findings", menu_admin_findings(diags));
+		json_object_set_new(r, "findings", hl_diags_json(diags));
 	return r;
 }
 
@@ -654,7 +637,7 @@ menu_admin_draft(struct hl_menu_admin *ma, json_t *req, size_t testers)
 	    "testers", (json_int_t)testers);
 	if (resp != NULL)
 		json_object_set_new(resp, "findings",
-		    menu_admin_findings(&diags));
+		    hl_diags_json(&diags));
 out:
 	hl_diags_clear(&diags);
 	return resp;
